@@ -1,0 +1,59 @@
+# The two commands: `make run` (serve the portal with demo data) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# uv comes from PyPI when the machine does not have it yet.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint format messages check-deploy browser clean
+
+help:
+	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT) with a Celery worker"
+	@echo "make test    the whole test suite (unit and browser); PostgreSQL when DATABASE_URL is set"
+	@echo "make lint    ruff check and format check"
+	@echo "make format  ruff fix and format"
+	@echo "make messages  refresh the translation catalogues after changing UI strings"
+
+.uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: .uv
+	@$(UV) sync --frozen --quiet
+	@$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: export DEBUG ?= 1
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving http://$(HOST):$(PORT)  (emails are written to var/mail/; Ctrl-C stops everything)"
+	@trap 'kill 0' EXIT; \
+	  $(VENV)/bin/celery -A portal worker --beat --loglevel=INFO --concurrency=2 & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; \
+	fi
+
+test: install browser
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	cd portal && ../$(PY) ../manage.py makemessages --locale=it --locale=en --no-obsolete \
+	  --ignore='.venv/*' && cd ..
+
+clean:
+	rm -rf var $(VENV) .pytest_cache

@@ -1,0 +1,72 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.conf import settings
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Organisation, User
+
+
+class SignupForm(AllauthSignupForm):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("The company, university or institute you work for."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    organisation_kind = forms.ChoiceField(label=_("Kind of organisation"), choices=Organisation.Kind.choices)
+    accept_privacy = forms.BooleanField(
+        label=_("I have read the privacy notice"),
+        error_messages={"required": _("Please confirm that you have read the privacy notice.")},
+    )
+
+    field_order = [
+        "full_name",
+        "email",
+        "organisation_name",
+        "organisation_kind",
+        "password1",
+        "password2",
+        "accept_privacy",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_privacy"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse_lazy("privacy"), _("Read the privacy notice")
+        )
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_organisation_name(self) -> str:
+        name = " ".join(self.cleaned_data["organisation_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter the name of your organisation."))
+        return name
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language"]
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+        help_texts = {"preferred_language": _("The portal and its emails use this language.")}
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

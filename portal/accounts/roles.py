@@ -1,0 +1,66 @@
+"""The portal's roles and what each may do: the one place that says so.
+
+A user has exactly one role. Capabilities are checked with ``user_can``;
+views never compare roles themselves.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    EXPERT = "expert", _("Expert")
+    STAFF = "staff", _("Cluster staff")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Capability(StrEnum):
+    ASK_QUESTIONS = "ask_questions"
+    REQUEST_INTRODUCTIONS = "request_introductions"
+    ANSWER_QUESTIONS = "answer_questions"
+    SEE_CONFIDENTIAL_QUESTIONS = "see_confidential_questions"
+    USE_BOARD_DASHBOARD = "use_board_dashboard"
+    TRIAGE_QUESTIONS = "triage_questions"
+    MODERATE = "moderate"
+    EDIT_GUIDELINES = "edit_guidelines"
+    PUBLISH_GUIDELINES = "publish_guidelines"
+    MANAGE_DIRECTORY = "manage_directory"
+    RUN_SURVEYS = "run_surveys"
+    VIEW_METRICS = "view_metrics"
+    USE_ADMIN_SITE = "use_admin_site"
+
+
+_MEMBER = {Capability.ASK_QUESTIONS, Capability.REQUEST_INTRODUCTIONS}
+_EXPERT = {Capability.ANSWER_QUESTIONS, Capability.SEE_CONFIDENTIAL_QUESTIONS, Capability.USE_BOARD_DASHBOARD}
+_STAFF = {
+    Capability.SEE_CONFIDENTIAL_QUESTIONS,
+    Capability.USE_BOARD_DASHBOARD,
+    Capability.TRIAGE_QUESTIONS,
+    Capability.MODERATE,
+    Capability.EDIT_GUIDELINES,
+    Capability.PUBLISH_GUIDELINES,
+    Capability.MANAGE_DIRECTORY,
+    Capability.RUN_SURVEYS,
+    Capability.VIEW_METRICS,
+}
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.MEMBER: frozenset(_MEMBER),
+    Role.EXPERT: frozenset(_EXPERT),
+    Role.STAFF: frozenset(_STAFF),
+    Role.ADMINISTRATOR: frozenset(_STAFF | {Capability.USE_ADMIN_SITE}),
+}
+
+# These roles see confidential questions or personal data of others, so a
+# stolen password alone must not be enough: they work only with MFA enabled.
+MFA_REQUIRED_ROLES = frozenset({Role.EXPERT, Role.STAFF, Role.ADMINISTRATOR})
+
+
+def user_can(user, capability: Capability) -> bool:
+    """Whether ``user`` (possibly anonymous) has ``capability``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return capability in CAPABILITIES.get(user.role, frozenset())

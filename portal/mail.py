@@ -1,0 +1,50 @@
+"""Email leaves the request: the backend queues each message for a Celery task.
+
+Every email of the portal (allauth's and ours) goes through Django's mail API,
+so this one backend keeps sending out of the request/response cycle.
+"""
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+
+
+def serialise_message(message: EmailMessage) -> dict:
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [[str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+    }
+
+
+def deserialise_message(payload: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        cc=payload["cc"],
+        bcc=payload["bcc"],
+        reply_to=payload["reply_to"],
+        headers=payload["headers"],
+    )
+    for content, mimetype in payload["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    return message
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages) -> int:
+        from portal.tasks import deliver_email
+
+        for message in email_messages:
+            payload = serialise_message(message)
+            # Queue only once the data the email speaks of is committed.
+            transaction.on_commit(lambda payload=payload: deliver_email.delay(payload))
+        return len(email_messages)

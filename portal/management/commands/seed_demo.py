@@ -1,0 +1,84 @@
+"""Demo data for a first run: organisations of each kind, one user per role,
+the topic taxonomy. Idempotent: running it again changes nothing.
+
+Every person and contact here is invented; organisations may carry the names
+of real public institutions.
+"""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from experts.taxonomy import sync_topics
+from portal.accounts.models import Organisation, User
+from portal.accounts.roles import Role
+
+DEMO_PASSWORD = "demo-ctcc-2026"
+
+ORGANISATIONS = [
+    ("Brianza Medical Devices S.r.l.", Organisation.Kind.SME, "Monza"),
+    ("NeuroPasso S.r.l.", Organisation.Kind.STARTUP, "Milano"),
+    ("Lombarda Biomedicale S.p.A.", Organisation.Kind.LARGE_COMPANY, "Brescia"),
+    ("Politecnico di Milano", Organisation.Kind.UNIVERSITY, "Milano"),
+    ("CNR – Istituto di Tecnologie Biomediche", Organisation.Kind.RESEARCH_ORGANISATION, "Segrate"),
+    ("Fondazione IRCCS Ca' Granda Ospedale Maggiore Policlinico", Organisation.Kind.HOSPITAL, "Milano"),
+    ("Regione Lombardia", Organisation.Kind.PUBLIC_BODY, "Milano"),
+    ("Cluster Tecnologie per gli Ambienti di Vita", Organisation.Kind.OTHER, "Milano"),
+]
+
+# (email, full name, role, organisation, language)
+USERS = [
+    ("member@demo.example.org", "Giulia Ferrari", Role.MEMBER, "Brianza Medical Devices S.r.l.", "it"),
+    ("member2@demo.example.org", "Marco Colombo", Role.MEMBER, "NeuroPasso S.r.l.", "en"),
+    ("expert@demo.example.org", "Elena Bianchi", Role.EXPERT, "Politecnico di Milano", "it"),
+    ("staff@demo.example.org", "Luca Rossi", Role.STAFF, "Cluster Tecnologie per gli Ambienti di Vita", "it"),
+    ("admin@demo.example.org", "Sara Galli", Role.ADMINISTRATOR, "Cluster Tecnologie per gli Ambienti di Vita", "it"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load demo accounts even when DEMO_MODE is off (their password is public).",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options):
+        if not settings.DEMO_MODE and not allow_production:
+            raise CommandError(
+                "DEMO_MODE is off: demo accounts have a public password. Use --allow-production to insist."
+            )
+        with transaction.atomic():
+            topics = sync_topics()
+            organisations = {
+                name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind, "city": city})[0]
+                for name, kind, city in ORGANISATIONS
+            }
+            created = [self._ensure_user(*row, organisations=organisations) for row in USERS]
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(organisations)} organisations, {topics} topics."))
+        if any(created):
+            self.stdout.write("New demo accounts were created.")
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+        for email, name, role, organisation, _language in USERS:
+            mfa = "  (must enable two-factor authentication at first sign-in)" if role != Role.MEMBER else ""
+            self.stdout.write(f"  {role.label:<15} {email:<28} {name}, {organisation}{mfa}")
+
+    def _ensure_user(self, email, full_name, role, organisation, language, *, organisations) -> bool:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "full_name": full_name,
+                "role": role,
+                "organisation": organisations[organisation],
+                "preferred_language": language,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return created
