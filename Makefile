@@ -23,7 +23,7 @@ help:
 
 install: .uv
 	@$(UV) sync --frozen --quiet
-	@$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	@for po in portal/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done
 
 run: export DEBUG ?= 1
 run: install

@@ -197,19 +197,31 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CTCC Lombardia"
 
-# Email: requests only queue a message; a Celery task delivers it through
-# EMAIL_DELIVERY_BACKEND (files under var/mail unless SMTP is configured).
-EMAIL_BACKEND = "portal.mail.QueuedEmailBackend"
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_DELIVERY_BACKEND = env_str(
-    "EMAIL_DELIVERY_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
-)
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Email: the "default" mailer only queues a message; a Celery task delivers it
+# through the "delivery" mailer (SMTP when EMAIL_HOST is set, else files under
+# var/mail that a developer can open).
+_email_host = env_str("EMAIL_HOST")
+if _email_host:
+    _delivery = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": 30,
+        },
+    }
+else:
+    _delivery = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+MAILERS = {
+    "default": {"BACKEND": "portal.mail.QueuedEmailBackend"},
+    "delivery": _delivery,
+}
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Centro di competenza sperimentazioni cliniche <noreply@ctcc.example.org>"
 )

@@ -1,0 +1,3 @@
+from tests.factories.accounts import OrganisationFactory, UserFactory
+
+__all__ = ["OrganisationFactory", "UserFactory"]

@@ -1,0 +1,76 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from experts.models import Topic
+from portal.accounts.models import Organisation, User
+from portal.accounts.roles import Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _import_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import portal.settings"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _import_settings(DEBUG="0", VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key(tmp_path):
+    result = _import_settings(DEBUG="0", SECRET_KEY="django-insecure-short", VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be a random string" in result.stderr
+
+
+def test_development_generates_and_keeps_a_key(tmp_path):
+    assert _import_settings(DEBUG="1", VAR_DIR=str(tmp_path)).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+
+    assert len(key) >= 50
+    assert _import_settings(DEBUG="1", VAR_DIR=str(tmp_path)).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsys):
+    settings.DEMO_MODE = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert sorted(User.objects.values_list("role", flat=True)) == sorted(
+        [Role.MEMBER, Role.MEMBER, Role.EXPERT, Role.STAFF, Role.ADMINISTRATOR]
+    )
+    assert set(Organisation.objects.values_list("kind", flat=True)) == set(Organisation.Kind.values)
+    assert Organisation.objects.count() == 8
+    assert Topic.objects.count() == 12
+    assert EmailAddress.objects.filter(verified=True).count() == 5
+    assert User.objects.get(email="member@demo.example.org").check_password("demo-ctcc-2026")
+    output = capsys.readouterr().out
+    assert "admin@demo.example.org" in output
+    assert "demo-ctcc-2026" in output
+
+
+def test_seed_demo_refuses_outside_demo_mode(db, settings):
+    settings.DEMO_MODE = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.exists()
