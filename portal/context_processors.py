@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 def _navigation(request) -> list[dict]:
     items = [{"label": _("Home"), "url": reverse("home")}]
-    if request.user.is_authenticated:
+    # Error pages for rejected requests (a bad Host header) render before the
+    # authentication middleware has set request.user.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         items.append({"label": _("My area"), "url": reverse("dashboard")})
     path = request.path
     for item in items:

@@ -126,3 +126,10 @@ def test_health_check_answers_without_redirect(anonymous_client):
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_request_for_an_unknown_host_is_a_400_not_a_500(anonymous_client):
+    response = anonymous_client.get(reverse("home"), headers={"host": "evil.example.com"})
+
+    assert response.status_code == 400
+    assert "Richiesta non valida" in response.content.decode()

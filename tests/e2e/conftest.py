@@ -1,0 +1,87 @@
+"""Browser journeys: Playwright driving Debian's Chromium against the live
+server, with axe-core checking WCAG 2.1 A and AA on every page visited."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# the tests make between browser steps are still plain synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = "Browser journeys need Debian's chromium: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+class Journey:
+    """A browser tab on the live server that checks each page it visits."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.console_errors: list[str] = []
+        self.checked: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("response", self._on_response)
+
+    def _on_console(self, message):
+        # Failed loads are checked from the responses themselves, where an
+        # error page's own status (a 404 page) can be told from a broken asset.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
+
+    def _on_response(self, response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.console_errors.append(f"{response.status} {response.url}")
+
+    def goto(self, path: str):
+        self.page.goto(self.base_url + path)
+
+    def check_page(self):
+        """axe-core finds no WCAG 2.1 A/AA violation, and nothing broke in the console."""
+        self.page.wait_for_load_state("load")
+        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
+        assert self.console_errors == [], f"{self.page.url}: {self.console_errors}"
+        self.checked.append(self.page.url)
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=f"{SCREENSHOTS}/{self.name}-{len(self.checked):02d}.png", full_page=True)
+
+    def submit(self):
+        """Press the main form's submit button (the header has forms of its own)."""
+        self.page.locator("main form button[type=submit]").last.click()
+        self.page.wait_for_load_state("load")
+
+
+@pytest.fixture
+def journey(browser, live_server, transactional_db, request):
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield Journey(page, live_server.url, request.node.name)
+    context.close()
