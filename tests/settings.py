@@ -12,6 +12,8 @@ from portal.settings import *  # noqa: F403
 from portal.settings import REDIS_URL
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The live server's thread must not keep a connection that blocks dropping the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Plain HTTP in the test client and the live server.

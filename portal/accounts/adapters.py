@@ -1,5 +1,9 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from portal.accounts import services
 from portal.accounts.models import User
@@ -23,4 +27,6 @@ class AccountAdapter(DefaultAccountAdapter):
         recipient = User.objects.filter(email__iexact=email).only("preferred_language").first()
         language = recipient.preferred_language if recipient else translation.get_language()
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            # allauth greets and signs with the "site": the centre, at its public address.
+            site = SimpleNamespace(name=gettext("Clinical Trials Competence Centre"), domain=settings.SITE_URL)
+            super().send_mail(template_prefix, email, {**context, "current_site": site})

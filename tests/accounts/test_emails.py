@@ -53,3 +53,16 @@ def test_password_reset_email_speaks_the_recipients_language(db, client, django_
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "Password Reset" in mail.outbox[0].subject
+    assert mail.outbox[0].body.startswith("Hello from Clinical Trials Competence Centre!")
+
+
+def test_emails_are_signed_by_the_centre_in_italian(db, client, django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "https://ctcc.example.org"
+    UserFactory(email="italiano@example.org", preferred_language="it")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "italiano@example.org"})
+
+    body = mail.outbox[0].body
+    assert body.startswith("Ciao da Centro di competenza per le sperimentazioni cliniche!")
+    assert body.rstrip().endswith("https://ctcc.example.org")

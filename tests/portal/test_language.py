@@ -51,3 +51,14 @@ def test_switching_language_needs_the_csrf_token(db):
     client = Client(enforce_csrf_checks=True)
 
     assert client.post(reverse("switch_language"), {"language": "en"}).status_code == 403
+
+
+def test_a_form_without_its_token_gets_a_friendly_page_in_italian(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("account_login"), {"login": "a@example.org", "password": "x"}
+    )
+
+    assert response.status_code == 403
+    assert "Il modulo è scaduto" in response.content.decode()
