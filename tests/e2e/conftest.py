@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make between browser steps are still plain synchronous ones.
@@ -18,8 +19,12 @@ SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db):
+    # One Playwright per journey, started after the test database is ready:
+    # its sync API switches greenlets, and Django keeps connections per
+    # context, so a connection opened between browser steps is closed by the
+    # journey itself (below) or it would block dropping the test database.
     if not CHROMIUM.exists():
         message = "Browser journeys need Debian's chromium: apt-get install -y chromium"
         if os.environ.get("CI"):
@@ -85,3 +90,4 @@ def journey(browser, live_server, transactional_db, request):
     page = context.new_page()
     yield Journey(page, live_server.url, request.node.name)
     context.close()
+    connections.close_all()

@@ -14,16 +14,17 @@ from portal.accounts.roles import Role
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _import_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    return subprocess.run(
-        [sys.executable, "-c", "import portal.settings"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
+def _run_python(code: str, **env) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter, with ``env`` instead of this run's settings."""
+    unset = {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False
     )
+
+
+def _import_settings(**env):
+    return _run_python("import portal.settings", **env)
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
@@ -74,3 +75,13 @@ def test_seed_demo_refuses_outside_demo_mode(db, settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_first_run_creates_the_filesystem_broker_folders(tmp_path):
+    code = "import django; django.setup(); from portal.tasks import deliver_email"
+    result = _run_python(code, DEBUG="1", VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="portal.settings")
+
+    assert result.returncode == 0, result.stderr
+    assert "Error" not in result.stderr
+    assert (tmp_path / "celery" / "queue").is_dir()
+    assert (tmp_path / "celery" / "control").is_dir()
