@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import Organisation, User
 
 
+def collapse_spaces(value: str, *, empty_message: str) -> str:
+    """Trim and collapse white space in a name; refuse one made only of spaces."""
+    text = " ".join(value.split())
+    if not text:
+        raise forms.ValidationError(empty_message)
+    return text
+
+
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -41,16 +49,12 @@ class SignupForm(AllauthSignupForm):
         )
 
     def clean_full_name(self) -> str:
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."))
-        return name
+        return collapse_spaces(self.cleaned_data["full_name"], empty_message=_("Please enter your name."))
 
     def clean_organisation_name(self) -> str:
-        name = " ".join(self.cleaned_data["organisation_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter the name of your organisation."))
-        return name
+        return collapse_spaces(
+            self.cleaned_data["organisation_name"], empty_message=_("Please enter the name of your organisation.")
+        )
 
 
 class ProfileForm(forms.ModelForm):
@@ -61,10 +65,7 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"preferred_language": _("The portal and its emails use this language.")}
 
     def clean_full_name(self) -> str:
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."))
-        return name
+        return collapse_spaces(self.cleaned_data["full_name"], empty_message=_("Please enter your name."))
 
 
 class LanguageForm(forms.Form):
