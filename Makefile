@@ -30,8 +30,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving http://$(HOST):$(PORT)  (emails are written to var/mail/; Ctrl-C stops everything)"
-	@trap 'kill 0' EXIT; \
-	  $(VENV)/bin/celery -A portal worker --beat --loglevel=INFO --concurrency=2 & \
+	@# Ctrl-C stops runserver; the trap then stops the worker (SIGTERM is
+	@# Celery's warm shutdown) and waits for it, so nothing is left behind.
+	@$(VENV)/bin/celery -A portal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 browser:
