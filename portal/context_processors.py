@@ -3,22 +3,34 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def _navigation(request) -> list[dict]:
-    items = [{"label": _("Home"), "url": reverse("home")}]
-    # Error pages for rejected requests (a bad Host header) render before the
-    # authentication middleware has set request.user.
-    user = getattr(request, "user", None)
+def _navigation(request, user) -> list[dict]:
+    items = [
+        {"label": _("Home"), "url": reverse("home")},
+        {"label": _("Questions"), "url": reverse("forum:list")},
+        {"label": _("FAQ"), "url": reverse("forum:faq")},
+    ]
     if user is not None and user.is_authenticated:
         items.append({"label": _("My area"), "url": reverse("dashboard")})
-    path = request.path
+    # The current section is the longest address the page lies under.
+    matches = [
+        item
+        for item in items
+        if request.path == item["url"] or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
+    current = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
-        item["active"] = path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))
+        item["active"] = item is current
     return items
 
 
 def portal(request) -> dict:
+    # Error pages for rejected requests (a bad Host header) render before the
+    # authentication middleware has set request.user.
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
-        "navigation": _navigation(request),
+        "navigation": _navigation(request, user),
+        "unread_notifications": user.notifications.unread().count() if signed_in else 0,
         "centre_contact_email": settings.CENTRE_CONTACT_EMAIL,
         "demo_mode": settings.DEMO_MODE,
     }

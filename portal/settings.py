@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",
@@ -193,6 +195,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "change_profile": "10/m/user",
+    "ask_question_new_account": "5/h/user",
+    "ask_question": "20/h/user",
+    "forum_write": "60/h/user",
+    "forum_preview": "120/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CTCC Lombardia"
@@ -245,7 +251,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TIMEZONE = "Europe/Rome"
+CELERY_BEAT_SCHEDULE = {
+    "notification-digests": {
+        "task": "portal.accounts.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Languages: Italian first, English complete.
@@ -309,6 +321,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CENTRE_CONTACT_EMAIL = env_str("CENTRE_CONTACT_EMAIL", "info@ctcc.example.org")
 CENTRE_PRIVACY_EMAIL = env_str("CENTRE_PRIVACY_EMAIL", "privacy@ctcc.example.org")
 DEMO_MODE = env_bool("DEMO_MODE", DEBUG)
+
+# Forum: experts who must co-sign a board answer besides its author.
+BOARD_ANSWER_QUORUM = env_int("BOARD_ANSWER_QUORUM", 2)
+# Questions an hour: accounts younger than FORUM_NEW_ACCOUNT_DAYS, then the others.
+FORUM_NEW_ACCOUNT_DAYS = 30
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("language/", views.switch_language, name="switch_language"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
+    path("forum/", include("forum.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

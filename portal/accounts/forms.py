@@ -60,9 +60,12 @@ class SignupForm(AllauthSignupForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "preferred_language"]
+        fields = ["full_name", "preferred_language", "notification_emails"]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
-        help_texts = {"preferred_language": _("The portal and its emails use this language.")}
+        help_texts = {
+            "preferred_language": _("The portal and its emails use this language."),
+            "notification_emails": _("When we email you about questions you follow and answers you wrote."),
+        }
 
     def clean_full_name(self) -> str:
         return collapse_spaces(self.cleaned_data["full_name"], empty_message=_("Please enter your name."))

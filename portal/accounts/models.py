@@ -56,6 +56,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **fields)
 
 
+class NotificationFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    NEVER = "never", _("Never")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using the portal; the email address is the login."""
 
@@ -72,6 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="members",
+    )
+    notification_emails = models.CharField(
+        _("email notifications"),
+        max_length=16,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATELY,
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -117,3 +129,45 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something that happened which a user asked to hear about.
+
+    Stored as a kind and a snapshot of its target, so that the sentence is
+    written in the reader's language when shown or emailed.
+    """
+
+    class Kind(models.TextChoices):
+        ANSWERED = "answered", _("New answer")
+        COMMENTED = "commented", _("New comment")
+        CLOSED = "closed", _("Question closed")
+        ACCEPTED = "accepted", _("Answer accepted")
+        COSIGN_REQUESTED = "cosign_requested", _("Co-signature requested")
+        BOARD_PUBLISHED = "board_published", _("Board answer published")
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor_name = models.CharField(max_length=150, blank=True)
+    target_title = models.CharField(max_length=200)
+    target_url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="accounts_notif_inbox"),
+            models.Index(fields=["emailed_at", "created_at"], name="accounts_notif_to_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target_title}"

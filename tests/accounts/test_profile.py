@@ -34,20 +34,24 @@ def test_dashboard_offers_the_admin_site_to_administrators_only(admin_client, st
 
 def test_member_updates_name_and_language(member_client, member):
     response = member_client.post(
-        reverse("accounts:profile"), {"full_name": " Giulia  Ferrari Rossi ", "preferred_language": "en"}
+        reverse("accounts:profile"),
+        {"full_name": " Giulia  Ferrari Rossi ", "preferred_language": "en", "notification_emails": "daily"},
     )
 
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.full_name == "Giulia Ferrari Rossi"
     assert member.preferred_language == "en"
+    assert member.notification_emails == "daily"
     page = member_client.get(reverse("accounts:profile")).content.decode()
     assert 'lang="en"' in page
     assert "Your profile has been saved." in page
 
 
 def test_profile_with_blank_name_changes_nothing(member_client, member):
-    response = member_client.post(reverse("accounts:profile"), {"full_name": "   ", "preferred_language": "en"})
+    response = member_client.post(
+        reverse("accounts:profile"), {"full_name": "   ", "preferred_language": "en", "notification_emails": "daily"}
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["full_name"]
@@ -75,7 +79,10 @@ def test_profile_cannot_change_role_or_organisation(member_client, member, other
 def test_profile_updates_are_rate_limited(member_client, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "change_profile": "2/m/user"}
     statuses = [
-        member_client.post(reverse("accounts:profile"), {"full_name": "Giulia", "preferred_language": "it"}).status_code
+        member_client.post(
+            reverse("accounts:profile"),
+            {"full_name": "Giulia", "preferred_language": "it", "notification_emails": "never"},
+        ).status_code
         for _ in range(3)
     ]
 

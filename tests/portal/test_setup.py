@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from experts.models import Topic
+from forum.models import Answer, FAQEntry, Question
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
 
@@ -57,12 +58,16 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     call_command("seed_demo")
 
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(
-        [Role.MEMBER, Role.MEMBER, Role.EXPERT, Role.STAFF, Role.ADMINISTRATOR]
+        [Role.MEMBER, Role.MEMBER, Role.EXPERT, Role.EXPERT, Role.EXPERT, Role.STAFF, Role.ADMINISTRATOR]
     )
     assert set(Organisation.objects.values_list("kind", flat=True)) == set(Organisation.Kind.values)
     assert Organisation.objects.count() == 8
     assert Topic.objects.count() == 12
-    assert EmailAddress.objects.filter(verified=True).count() == 5
+    assert EmailAddress.objects.filter(verified=True).count() == 7
+    assert Question.objects.count() == 6
+    assert Question.objects.filter(visibility=Question.Visibility.CONFIDENTIAL).count() == 1
+    assert Answer.objects.filter(kind=Answer.Kind.BOARD, board_published_at__isnull=False).count() == 1
+    assert FAQEntry.objects.published().count() == 3
     assert User.objects.get(email="member@demo.example.org").check_password("demo-ctcc-2026")
     output = capsys.readouterr().out
     assert "admin@demo.example.org" in output

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from experts.taxonomy import sync_topics
+from forum.demo import seed_forum
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
 
@@ -32,6 +33,14 @@ USERS = [
     ("member@demo.example.org", "Giulia Ferrari", Role.MEMBER, "Brianza Medical Devices S.r.l.", "it"),
     ("member2@demo.example.org", "Marco Colombo", Role.MEMBER, "NeuroPasso S.r.l.", "en"),
     ("expert@demo.example.org", "Elena Bianchi", Role.EXPERT, "Politecnico di Milano", "it"),
+    (
+        "expert2@demo.example.org",
+        "Marco Conti",
+        Role.EXPERT,
+        "Fondazione IRCCS Ca' Granda Ospedale Maggiore Policlinico",
+        "it",
+    ),
+    ("expert3@demo.example.org", "Paola Riva", Role.EXPERT, "CNR – Istituto di Tecnologie Biomediche", "en"),
     ("staff@demo.example.org", "Luca Rossi", Role.STAFF, "Cluster Tecnologie per gli Ambienti di Vita", "it"),
     ("admin@demo.example.org", "Sara Galli", Role.ADMINISTRATOR, "Cluster Tecnologie per gli Ambienti di Vita", "it"),
 ]
@@ -59,7 +68,18 @@ class Command(BaseCommand):
                 for name, kind, city in ORGANISATIONS
             }
             created = [self._ensure_user(*row, organisations=organisations) for row in USERS]
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(organisations)} organisations, {topics} topics."))
+            users = {email: User.objects.get(email=email) for email, *_rest in USERS}
+            questions = seed_forum(
+                member=users["member@demo.example.org"],
+                other_member=users["member2@demo.example.org"],
+                experts=[users[f"expert{n}@demo.example.org"] for n in ("", "2", "3")],
+                staff=users["staff@demo.example.org"],
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(organisations)} organisations, {topics} topics, {questions} questions."
+            )
+        )
         if any(created):
             self.stdout.write("New demo accounts were created.")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,414 @@
+from datetime import timedelta
+
+from allauth.core import ratelimit
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from forum import services
+from forum.filters import QuestionFilter
+from forum.forms import (
+    AnswerForm,
+    AskForm,
+    BoardAnswerForm,
+    CloseForm,
+    CommentForm,
+    EditQuestionForm,
+    FAQEntryForm,
+    FlagForm,
+    PublicCopyForm,
+)
+from forum.models import FAQEntry, Flag, Question
+from forum.permissions import get_answer_for_user, get_attachment_for_user, get_question_for_user
+from forum.selectors import faq_by_topic, question_page, similar_questions
+from portal.accounts.permissions import capability_required, signed_in_area
+from portal.accounts.roles import Capability, user_can
+from portal.markdown import render_markdown
+
+PAGE_SIZE = 20
+
+
+def _throttled(request, action: str):
+    """A 429 page when ``request.user`` wrote too often, else None."""
+    return ratelimit.consume_or_429(request, action=action, user=request.user)
+
+
+def _run(request, action, success_message: str | None = None) -> bool:
+    """Call a service; a refusal becomes a message for the user."""
+    try:
+        action()
+    except services.ForumError as error:
+        messages.error(request, str(error))
+        return False
+    if success_message:
+        messages.success(request, success_message)
+    return True
+
+
+@require_GET
+def question_list(request):
+    questions = Question.objects.visible_to(request.user).select_related("author", "organisation")
+    filterset = QuestionFilter(request.GET or None, queryset=questions, user=request.user)
+    results = filterset.qs if filterset.is_valid() else questions.none()
+    page = Paginator(results.prefetch_related("topics"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "forum/question_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "searching": bool(request.GET.get("q"))},
+    )
+
+
+@require_GET
+def question_detail(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    context = question_page(user=request.user, question=question)
+    context.update(answer_form=AnswerForm(), comment_form=CommentForm(), flag_form=FlagForm())
+    return render(request, "forum/question_detail.html", context)
+
+
+@capability_required(Capability.ASK_QUESTIONS)
+def ask(request):
+    form = AskForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        is_new = request.user.date_joined > timezone.now() - timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+        if response := _throttled(request, "ask_question_new_account" if is_new else "ask_question"):
+            return response
+        if form.is_valid():
+            question = services.ask_question(
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                topics=form.cleaned_data["topics"],
+                visibility=form.cleaned_data["visibility"],
+                device=form.device(),
+                attachments=form.cleaned_data["attachments"],
+            )
+            messages.success(request, _("Your question is published. You will be notified of answers."))
+            return redirect(question)
+    return render(request, "forum/ask.html", {"form": form})
+
+
+@signed_in_area
+def edit_question(request, pk: int):
+    question = get_question_for_user(request.user, pk, write=True)
+    initial = {"title": question.title, "body": question.body, "topics": question.topics.all()}
+    form = EditQuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if response := _throttled(request, "forum_write"):
+            return response
+        if form.is_valid():
+            services.edit_question(question=question, editor=request.user, **form.cleaned_data)
+            messages.success(request, _("The question has been updated."))
+            return redirect(question)
+    return render(request, "forum/edit.html", {"form": form, "question": question, "title": _("Edit the question")})
+
+
+@require_GET
+def similar(request):
+    """Similar questions while a title is typed (a fragment for forum.js)."""
+    questions = similar_questions(user=request.user, title=request.GET.get("title", "")[:200])
+    return render(request, "forum/_similar.html", {"questions": questions})
+
+
+@require_POST
+@signed_in_area
+def preview(request):
+    if response := _throttled(request, "forum_preview"):
+        return response
+    return HttpResponse(render_markdown(request.POST.get("body", "")[:30_000]))
+
+
+@require_GET
+def attachment(request, pk: int, attachment_pk: int):
+    """Files are served only through the question's visibility, never from a public URL."""
+    item = get_attachment_for_user(request.user, pk, attachment_pk)
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@capability_required(Capability.ANSWER_QUESTIONS)
+def answer(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    if response := _throttled(request, "forum_write"):
+        return response
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        context = question_page(user=request.user, question=question)
+        context.update(answer_form=form, comment_form=CommentForm(), flag_form=FlagForm())
+        return render(request, "forum/question_detail.html", context, status=400)
+    _run(
+        request,
+        lambda: services.post_answer(question=question, expert=request.user, body=form.cleaned_data["body"]),
+        _("Your answer is published."),
+    )
+    return redirect(question)
+
+
+@capability_required(Capability.ANSWER_QUESTIONS)
+def board_answer(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    form = BoardAnswerForm(request.POST or None, author=request.user)
+    if request.method == "POST":
+        if response := _throttled(request, "forum_write"):
+            return response
+        if form.is_valid() and _run(
+            request,
+            lambda: services.draft_board_answer(
+                question=question,
+                expert=request.user,
+                body=form.cleaned_data["body"],
+                cosigners=form.cleaned_data["cosigners"],
+            ),
+            _("The board answer is drafted. It is published when %(count)d other experts co-sign it.")
+            % {"count": settings.BOARD_ANSWER_QUORUM},
+        ):
+            return redirect(question)
+    return render(
+        request,
+        "forum/board_answer.html",
+        {"form": form, "question": question, "quorum": settings.BOARD_ANSWER_QUORUM},
+    )
+
+
+@require_POST
+@capability_required(Capability.ANSWER_QUESTIONS)
+def cosign(request, pk: int, answer_pk: int):
+    question = get_question_for_user(request.user, pk)
+    board_answer = get_answer_for_user(request.user, question, answer_pk)
+    _run(
+        request,
+        lambda: services.cosign_board_answer(answer=board_answer, expert=request.user),
+        _("You co-signed the board answer."),
+    )
+    return redirect(board_answer.get_absolute_url())
+
+
+@signed_in_area
+def edit_answer(request, pk: int, answer_pk: int):
+    question = get_question_for_user(request.user, pk)
+    item = get_answer_for_user(request.user, question, answer_pk, write=True)
+    form = AnswerForm(request.POST or None, initial={"body": item.body})
+    if request.method == "POST":
+        if response := _throttled(request, "forum_write"):
+            return response
+        if form.is_valid():
+            services.edit_answer(answer=item, editor=request.user, body=form.cleaned_data["body"])
+            messages.success(request, _("The answer has been updated."))
+            return redirect(item.get_absolute_url())
+    return render(request, "forum/edit.html", {"form": form, "question": question, "title": _("Edit the answer")})
+
+
+@require_POST
+@signed_in_area
+def comment(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    if response := _throttled(request, "forum_write"):
+        return response
+    form = CommentForm(request.POST)
+    target = None
+    if answer_pk := request.POST.get("answer"):
+        target = get_answer_for_user(request.user, question, int(answer_pk) if answer_pk.isdigit() else 0)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.post_comment(
+                question=question, author=request.user, body=form.cleaned_data["body"], answer=target
+            ),
+            _("Your clarification is published."),
+        )
+    else:
+        messages.error(request, _("Write your clarification (at most 1,000 characters)."))
+    return redirect(target.get_absolute_url() if target else question.get_absolute_url())
+
+
+@require_POST
+@signed_in_area
+def accept(request, pk: int, answer_pk: int):
+    question = get_question_for_user(request.user, pk)
+    item = get_answer_for_user(request.user, question, answer_pk)
+    _run(
+        request,
+        lambda: services.accept_answer(question=question, user=request.user, answer=item),
+        _("You accepted this answer."),
+    )
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+@signed_in_area
+def helpful(request, pk: int, answer_pk: int):
+    question = get_question_for_user(request.user, pk)
+    item = get_answer_for_user(request.user, question, answer_pk)
+    if response := _throttled(request, "forum_write"):
+        return response
+    _run(request, lambda: services.toggle_helpful(answer=item, user=request.user))
+    return redirect(item.get_absolute_url())
+
+
+@require_POST
+@signed_in_area
+def follow(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    following = request.POST.get("follow") == "1"
+    services.set_following(question=question, user=request.user, follow=following)
+    if following:
+        messages.success(request, _("You will be notified of new answers and comments."))
+    else:
+        messages.success(request, _("You no longer follow this question."))
+    return redirect(question)
+
+
+@require_POST
+@signed_in_area
+def flag(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    if response := _throttled(request, "forum_write"):
+        return response
+    form = FlagForm(request.POST)
+    answer_pk, comment_pk = request.POST.get("answer", ""), request.POST.get("comment", "")
+    target_answer = get_answer_for_user(request.user, question, int(answer_pk)) if answer_pk.isdigit() else None
+    target_comment = get_object_or_404(question.comments, pk=int(comment_pk)) if comment_pk.isdigit() else None
+    if form.is_valid():
+        services.flag_content(
+            question=question,
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            answer=target_answer,
+            comment=target_comment,
+        )
+        messages.success(request, _("Thank you: the centre's staff will review your report."))
+    else:
+        messages.error(request, _("Say briefly what is wrong (at most 500 characters)."))
+    return redirect(question)
+
+
+@signed_in_area
+def public_copy(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    form = PublicCopyForm(request.POST or None, initial={"title": question.title, "body": question.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.publish_public_copy(question=question, user=request.user, **form.cleaned_data)
+        except services.ForumError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The anonymised copy is public."))
+            return redirect(copy)
+    answers = question_page(user=request.user, question=question)["answers"]
+    return render(request, "forum/public_copy.html", {"form": form, "question": question, "answers": answers})
+
+
+# Moderation
+
+
+@capability_required(Capability.MODERATE)
+def close(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        original = None
+        if form.cleaned_data["duplicate_of"]:
+            original = Question.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
+        if _run(
+            request,
+            lambda: services.close_question(
+                question=question, staff=request.user, reason=form.cleaned_data["reason"], duplicate_of=original
+            ),
+            _("The question is closed."),
+        ):
+            return redirect(question)
+    return render(request, "forum/close.html", {"form": form, "question": question})
+
+
+@require_POST
+@capability_required(Capability.MODERATE)
+def reopen(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    services.reopen_question(question=question, staff=request.user)
+    messages.success(request, _("The question is open again."))
+    return redirect(question)
+
+
+@require_POST
+@capability_required(Capability.MODERATE)
+def set_hidden(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    target = question
+    if (answer_pk := request.POST.get("answer", "")).isdigit():
+        target = get_answer_for_user(request.user, question, int(answer_pk))
+    elif (comment_pk := request.POST.get("comment", "")).isdigit():
+        target = get_object_or_404(question.comments, pk=int(comment_pk))
+    hidden = request.POST.get("hidden") == "1"
+    services.set_hidden(staff=request.user, target=target, hidden=hidden)
+    messages.success(request, _("The content is hidden.") if hidden else _("The content is visible again."))
+    return redirect(question)
+
+
+@capability_required(Capability.MODERATE)
+def history(request, pk: int):
+    question = get_question_for_user(request.user, pk)
+    revisions = question.revisions.select_related("editor", "answer")
+    return render(request, "forum/history.html", {"question": question, "revisions": revisions})
+
+
+@capability_required(Capability.MODERATE)
+def moderation(request):
+    if request.method == "POST" and (flag_pk := request.POST.get("dismiss", "")).isdigit():
+        services.dismiss_flag(flag=get_object_or_404(Flag, pk=int(flag_pk)), staff=request.user)
+        messages.success(request, _("The report is dismissed."))
+        return redirect("forum:moderation")
+    flags = Flag.objects.filter(resolved_at__isnull=True).select_related("question", "answer", "comment", "reporter")
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "forum/moderation.html", {"page": page})
+
+
+# FAQ
+
+
+@require_GET
+def faq(request):
+    search = request.GET.get("q", "").strip()[:200]
+    return render(
+        request,
+        "forum/faq.html",
+        {
+            "groups": faq_by_topic(search=search),
+            "search": search,
+            "perms_moderate": user_can(request.user, Capability.MODERATE),
+        },
+    )
+
+
+@capability_required(Capability.MODERATE)
+def faq_edit(request, pk: int | None = None, question_pk: int | None = None):
+    entry = get_object_or_404(FAQEntry, pk=pk) if pk else None
+    initial = {}
+    source = None
+    if question_pk:
+        source = get_question_for_user(request.user, question_pk)
+        try:
+            initial = services.faq_draft_from_question(source)
+        except services.ForumError as error:
+            messages.error(request, str(error))
+            return redirect(source)
+        initial["topic"] = source.topics.first()
+    form = FAQEntryForm(request.POST or None, instance=entry, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if source:
+            data["question"] = source
+        saved = services.save_faq_entry(staff=request.user, entry=entry, **data)
+        messages.success(request, _("The FAQ entry is saved."))
+        return redirect(saved)
+    return render(request, "forum/faq_edit.html", {"form": form, "entry": entry, "source": source})
