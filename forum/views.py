@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import services
@@ -170,7 +171,11 @@ def board_answer(request, pk: int):
                 body=form.cleaned_data["body"],
                 cosigners=form.cleaned_data["cosigners"],
             ),
-            _("The board answer is drafted. It is published when %(count)d other experts co-sign it.")
+            ngettext(
+                "The board answer is drafted. It is published when %(count)d other expert co-signs it.",
+                "The board answer is drafted. It is published when %(count)d other experts co-sign it.",
+                settings.BOARD_ANSWER_QUORUM,
+            )
             % {"count": settings.BOARD_ANSWER_QUORUM},
         ):
             return redirect(question)

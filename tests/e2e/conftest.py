@@ -8,6 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connections
 
+from experts.taxonomy import sync_topics
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make between browser steps are still plain synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,14 +80,35 @@ class Journey:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=f"{SCREENSHOTS}/{self.name}-{len(self.checked):02d}.png", full_page=True)
 
+    def sign_in(self, email: str, password: str, totp_secret: str | None = None):
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+        from django.utils import timezone
+
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=login]", email)
+        self.page.fill("input[name=password]", password)
+        self.submit()
+        if totp_secret:
+            code = format_hotp_value(hotp_value(totp_secret, int(timezone.now().timestamp()) // 30))
+            self.page.fill("input[name=code]", code)
+            self.submit()
+
+    def sign_out(self):
+        self.page.get_by_role("banner").locator("form[action='/accounts/logout/'] button").click()
+        self.page.wait_for_load_state("load")
+
     def submit(self):
-        """Press the main form's submit button (the header has forms of its own)."""
-        self.page.locator("main form button[type=submit]").last.click()
+        """Press the first form's submit button in the page's main content (the
+        header has forms of its own; allauth puts a Cancel button after it)."""
+        self.page.locator("main form button[type=submit]").first.click()
         self.page.wait_for_load_state("load")
 
 
 @pytest.fixture
 def journey(browser, live_server, transactional_db, request):
+    # Transactional tests flush every table afterwards, the taxonomy that the
+    # data migration loaded included: put it back, as every installation has it.
+    sync_topics()
     context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield Journey(page, live_server.url, request.node.name)
