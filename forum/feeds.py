@@ -51,4 +51,6 @@ class ForumFeed(Feed):
     def item_author_name(self, item):
         if isinstance(item, Answer) and item.is_board_answer:
             return str(_("The Board"))
+        if isinstance(item, Question) and item.is_anonymised_copy:
+            return str(_("A member, anonymised"))
         return item.author.full_name if item.author else str(_("Former member"))

@@ -28,10 +28,18 @@ class QuestionFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     topic = django_filters.ModelChoiceFilter(
-        field_name="topics", to_field_name="slug", queryset=Topic.objects.active(), label=_("Topic")
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.active(),
+        label=_("Topic"),
+        empty_label=_("Any topic"),
     )
-    status = django_filters.ChoiceFilter(choices=Question.Status.choices, label=_("Status"))
-    visibility = django_filters.ChoiceFilter(choices=Question.Visibility.choices, label=_("Visibility"))
+    status = django_filters.ChoiceFilter(
+        choices=Question.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    visibility = django_filters.ChoiceFilter(
+        choices=Question.Visibility.choices, label=_("Visibility"), empty_label=_("Public and confidential")
+    )
     created_after = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__gte",

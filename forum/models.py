@@ -32,9 +32,12 @@ class QuestionQuerySet(models.QuerySet):
         if user_can(user, Capability.SEE_CONFIDENTIAL_QUESTIONS):
             return shown
         public = Q(visibility=Question.Visibility.PUBLIC)
-        if user.is_authenticated and user.organisation_id:
-            return shown.filter(public | Q(organisation_id=user.organisation_id))
-        return shown.filter(public)
+        if not user.is_authenticated:
+            return shown.filter(public)
+        own = Q(author_id=user.pk)
+        if user.organisation_id:
+            own |= Q(organisation_id=user.organisation_id)
+        return shown.filter(public | own)
 
     def public(self):
         """What anyone may see: feeds, public counts, the FAQ."""
@@ -137,6 +140,10 @@ class Question(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_anonymised_copy(self) -> bool:
+        return self.public_copy_of_id is not None
 
 
 class AnswerQuerySet(models.QuerySet):

@@ -15,7 +15,10 @@ def can_see_question(user, question: Question) -> bool:
         return False
     if not question.is_confidential or user_can(user, Capability.SEE_CONFIDENTIAL_QUESTIONS):
         return True
-    return bool(user.is_authenticated and user.organisation_id and user.organisation_id == question.organisation_id)
+    if not user.is_authenticated:
+        return False
+    same_organisation = user.organisation_id is not None and user.organisation_id == question.organisation_id
+    return same_organisation or question.author_id == user.pk
 
 
 def can_edit_question(user, question: Question) -> bool:

@@ -157,7 +157,8 @@ def draft_board_answer(*, question: Question, expert: User, body: str, cosigners
 def cosign_board_answer(*, answer: Answer, expert: User) -> Answer:
     """Add ``expert``'s signature; the answer is published at the quorum."""
     _require(expert, Capability.ANSWER_QUESTIONS)
-    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    answer = Answer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    _ensure_open(answer.question)
     if not answer.is_board_answer:
         raise ForumError(_("Only board answers are co-signed."))
     if answer.author_id == expert.pk:
@@ -177,7 +178,11 @@ def cosign_board_answer(*, answer: Answer, expert: User) -> Answer:
 
 @transaction.atomic
 def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
+    """Edit an answer; a board draft's co-signatures are void, as they were
+    given to the old text."""
     Revision.objects.create(question=answer.question, answer=answer, editor=editor, body=answer.body)
+    if answer.is_board_answer and not answer.is_published:
+        answer.signatures.update(signed_at=None)
     answer.body = body
     answer.body_html = render_markdown(body)
     answer.save(update_fields=["body", "body_html", "updated_at"])
@@ -197,7 +202,18 @@ def post_comment(*, question: Question, author: User, body: str, answer: Answer 
         raise ForumError(_("Only the asker and the experts add clarifications."))
     _ensure_open(question)
     comment = Comment.objects.create(question=question, answer=answer, author=author, body=body)
-    _notify_question_people(question, kind=Notification.Kind.COMMENTED, actor=author)
+    if answer is not None and not answer.is_published:
+        # A board draft is the board's business until it is published.
+        board_people = [answer.author, *(s.expert for s in answer.signatures.select_related("expert"))]
+        notify(
+            recipients=board_people,
+            kind=Notification.Kind.COMMENTED,
+            actor=author,
+            target_title=question.title,
+            target_url=answer.get_absolute_url(),
+        )
+    else:
+        _notify_question_people(question, kind=Notification.Kind.COMMENTED, actor=author)
     return comment
 
 
@@ -226,6 +242,8 @@ def toggle_helpful(*, answer: Answer, user: User) -> bool:
     """Mark or unmark an answer as helpful; returns whether it is now marked."""
     if answer.author_id == user.pk:
         raise ForumError(_("You cannot mark your own answer as helpful."))
+    if not answer.is_published or answer.is_hidden:
+        raise ForumError(_("This answer is not published."))
     vote = HelpfulVote.objects.filter(answer=answer, user=user).first()
     step = -1 if vote else 1
     if vote:
@@ -315,9 +333,11 @@ def publish_public_copy(*, question: Question, user: User, title: str, body: str
         raise ForumError(_("Only answered confidential questions have a public copy."))
     if Question.objects.filter(public_copy_of=question).exists():
         raise ForumError(_("This question already has a public copy."))
+    # The asker keeps the copy (to accept, to edit) but it names no one:
+    # no organisation, and pages show an anonymised asker.
     copy = Question.objects.create(
         author=user,
-        organisation=question.organisation,
+        organisation=None,
         title=title,
         body=body,
         body_html=render_markdown(body),
@@ -347,10 +367,18 @@ def publish_public_copy(*, question: Question, user: User, title: str, body: str
     return copy
 
 
+def _ensure_public(question: Question) -> None:
+    # The FAQ is public: a confidential or hidden question never goes there.
+    if question.is_confidential or question.is_hidden:
+        raise ForumError(_("Only public questions go to the FAQ; publish an anonymised copy first."))
+
+
 @transaction.atomic
 def save_faq_entry(*, staff: User, entry: FAQEntry | None = None, **fields) -> FAQEntry:
     """Create or update a FAQ entry written or promoted by staff."""
     _require(staff, Capability.MODERATE)
+    if fields.get("question") is not None:
+        _ensure_public(fields["question"])
     entry = entry or FAQEntry()
     for name, value in fields.items():
         setattr(entry, name, value)
@@ -363,6 +391,7 @@ def save_faq_entry(*, staff: User, entry: FAQEntry | None = None, **fields) -> F
 def faq_draft_from_question(question: Question) -> dict:
     """The starting text of a FAQ entry promoted from an answered question:
     its title and its accepted answer, else its latest board answer."""
+    _ensure_public(question)
     answer = question.accepted_answer or question.answers.published().filter(kind=Answer.Kind.BOARD).last()
     if answer is None:
         raise ForumError(_("Only a question with an accepted or board answer goes to the FAQ."))

@@ -4,7 +4,7 @@ from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +54,8 @@ def _run(request, action, success_message: str | None = None) -> bool:
 @require_GET
 def question_list(request):
     questions = Question.objects.visible_to(request.user).select_related("author", "organisation")
-    filterset = QuestionFilter(request.GET or None, queryset=questions, user=request.user)
+    # Always bound: with no parameters it is valid and lists everything visible.
+    filterset = QuestionFilter(request.GET, queryset=questions, user=request.user)
     results = filterset.qs if filterset.is_valid() else questions.none()
     page = Paginator(results.prefetch_related("topics"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -301,6 +302,8 @@ def flag(request, pk: int):
 @signed_in_area
 def public_copy(request, pk: int):
     question = get_question_for_user(request.user, pk)
+    if question.author_id != request.user.pk:
+        raise Http404
     form = PublicCopyForm(request.POST or None, initial={"title": question.title, "body": question.body})
     if request.method == "POST" and form.is_valid():
         try:

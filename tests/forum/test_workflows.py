@@ -350,3 +350,53 @@ def test_an_invalid_filter_shows_an_error_not_a_500(anonymous_client):
 
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
+
+
+def test_editing_a_board_draft_voids_its_co_signatures(member, experts, settings):
+    settings.BOARD_ANSWER_QUORUM = 2
+    author, first, second = experts
+    board = services.draft_board_answer(
+        question=ask(member), expert=author, body="Prima bozza del board.", cosigners=[]
+    )
+    services.cosign_board_answer(answer=board, expert=first)
+
+    services.edit_answer(answer=board, editor=author, body="Seconda bozza, con un'altra conclusione.")
+    services.cosign_board_answer(answer=board, expert=second)
+
+    board.refresh_from_db()
+    assert board.board_published_at is None
+    assert list(board.signatures.filter(signed_at__isnull=False).values_list("expert", flat=True)) == [second.pk]
+
+
+def test_a_closed_question_gets_no_more_co_signatures(member, experts, staff_user, settings):
+    settings.BOARD_ANSWER_QUORUM = 1
+    question = ask(member)
+    board = services.draft_board_answer(question=question, expert=experts[0], body="Bozza del board.", cosigners=[])
+    services.close_question(question=question, staff=staff_user, reason=Question.CloseReason.RESOLVED)
+
+    with pytest.raises(services.ForumError):
+        services.cosign_board_answer(answer=board, expert=experts[1])
+    board.refresh_from_db()
+    assert board.board_published_at is None
+
+
+def test_a_clarification_on_a_board_draft_is_not_told_to_the_asker(member, experts):
+    question = ask(member)
+    board = services.draft_board_answer(
+        question=question, expert=experts[0], body="Bozza del board.", cosigners=[experts[1]]
+    )
+    Notification.objects.all().delete()
+
+    services.post_comment(question=question, author=experts[2], body="Aggiungerei MDCG 2021-6.", answer=board)
+
+    assert set(Notification.objects.values_list("recipient", flat=True)) == {experts[0].pk, experts[1].pk}
+
+
+def test_only_the_asker_opens_the_public_copy_form(member, expert, client_for):
+    question = ask(member, visibility=Question.Visibility.CONFIDENTIAL)
+    services.post_answer(question=question, expert=expert, body="Una risposta articolata e completa.")
+    url = reverse("forum:public_copy", args=[question.pk])
+
+    assert client_for(member).get(url).status_code == 200
+    assert client_for(UserFactory(organisation=member.organisation)).get(url).status_code == 404
+    assert client_for(expert).get(url).status_code == 404
