@@ -43,6 +43,16 @@ def _followers(question: Question) -> list[User]:
     return [follow.user for follow in question.follows.select_related("user")]
 
 
+def _notify_about_answer(answer: Answer, *, recipients, kind: str, actor: User | None) -> None:
+    notify(
+        recipients=recipients,
+        kind=kind,
+        actor=actor,
+        target_title=answer.question.title,
+        target_url=answer.get_absolute_url(),
+    )
+
+
 def _notify_question_people(question: Question, *, kind: str, actor: User | None) -> None:
     """The asker and the followers, as long as they may still see the question
     (a follower who left the asker's organisation hears nothing more)."""
@@ -143,13 +153,7 @@ def draft_board_answer(*, question: Question, expert: User, body: str, cosigners
     )
     invited = [user for user in cosigners if user.pk != expert.pk and user_can(user, Capability.ANSWER_QUESTIONS)]
     BoardSignature.objects.bulk_create(BoardSignature(answer=answer, expert=user) for user in invited)
-    notify(
-        recipients=invited,
-        kind=Notification.Kind.COSIGN_REQUESTED,
-        actor=expert,
-        target_title=question.title,
-        target_url=answer.get_absolute_url(),
-    )
+    _notify_about_answer(answer, recipients=invited, kind=Notification.Kind.COSIGN_REQUESTED, actor=expert)
     return answer
 
 
@@ -205,13 +209,7 @@ def post_comment(*, question: Question, author: User, body: str, answer: Answer 
     if answer is not None and not answer.is_published:
         # A board draft is the board's business until it is published.
         board_people = [answer.author, *(s.expert for s in answer.signatures.select_related("expert"))]
-        notify(
-            recipients=board_people,
-            kind=Notification.Kind.COMMENTED,
-            actor=author,
-            target_title=question.title,
-            target_url=answer.get_absolute_url(),
-        )
+        _notify_about_answer(answer, recipients=board_people, kind=Notification.Kind.COMMENTED, actor=author)
     else:
         _notify_question_people(question, kind=Notification.Kind.COMMENTED, actor=author)
     return comment
@@ -227,13 +225,7 @@ def accept_answer(*, question: Question, user: User, answer: Answer) -> Question
     if not question.is_closed:
         question.status = Question.Status.ACCEPTED
     question.save(update_fields=["accepted_answer", "status", "updated_at"])
-    notify(
-        recipients=[answer.author],
-        kind=Notification.Kind.ACCEPTED,
-        actor=user,
-        target_title=question.title,
-        target_url=answer.get_absolute_url(),
-    )
+    _notify_about_answer(answer, recipients=[answer.author], kind=Notification.Kind.ACCEPTED, actor=user)
     return question
 
 

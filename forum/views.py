@@ -39,6 +39,17 @@ def _throttled(request, action: str):
     return ratelimit.consume_or_429(request, action=action, user=request.user)
 
 
+def _posted_answer(request, question):
+    """The answer a form names in its ``answer`` field, if any; 404 when the
+    user may not see it or the value is not an id."""
+    value = request.POST.get("answer", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return get_answer_for_user(request.user, question, int(value))
+
+
 def _run(request, action, success_message: str | None = None) -> bool:
     """Call a service; a refusal becomes a message for the user."""
     try:
@@ -222,9 +233,7 @@ def comment(request, pk: int):
     if response := _throttled(request, "forum_write"):
         return response
     form = CommentForm(request.POST)
-    target = None
-    if answer_pk := request.POST.get("answer"):
-        target = get_answer_for_user(request.user, question, int(answer_pk) if answer_pk.isdigit() else 0)
+    target = _posted_answer(request, question)
     if form.is_valid():
         _run(
             request,
@@ -282,8 +291,8 @@ def flag(request, pk: int):
     if response := _throttled(request, "forum_write"):
         return response
     form = FlagForm(request.POST)
-    answer_pk, comment_pk = request.POST.get("answer", ""), request.POST.get("comment", "")
-    target_answer = get_answer_for_user(request.user, question, int(answer_pk)) if answer_pk.isdigit() else None
+    comment_pk = request.POST.get("comment", "")
+    target_answer = _posted_answer(request, question)
     target_comment = get_object_or_404(question.comments, pk=int(comment_pk)) if comment_pk.isdigit() else None
     if form.is_valid():
         services.flag_content(
@@ -352,10 +361,8 @@ def reopen(request, pk: int):
 @capability_required(Capability.MODERATE)
 def set_hidden(request, pk: int):
     question = get_question_for_user(request.user, pk)
-    target = question
-    if (answer_pk := request.POST.get("answer", "")).isdigit():
-        target = get_answer_for_user(request.user, question, int(answer_pk))
-    elif (comment_pk := request.POST.get("comment", "")).isdigit():
+    target = _posted_answer(request, question) or question
+    if target is question and (comment_pk := request.POST.get("comment", "")).isdigit():
         target = get_object_or_404(question.comments, pk=int(comment_pk))
     hidden = request.POST.get("hidden") == "1"
     services.set_hidden(staff=request.user, target=target, hidden=hidden)
