@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from experts.models import Topic
+from experts.models import ExpertProfile, Topic
 
 
 @admin.register(Topic)
@@ -9,3 +9,12 @@ class TopicAdmin(admin.ModelAdmin):
     list_editable = ["position", "is_active"]
     search_fields = ["name_it", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "sector", "affiliation", "accepts_questions", "is_listed"]
+    list_filter = ["sector", "accepts_questions", "is_listed"]
+    search_fields = ["user__full_name", "user__email", "affiliation"]
+    filter_horizontal = ["topics"]
+    raw_id_fields = ["user"]

@@ -6,7 +6,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Topic
-from forum.models import Question
+from forum.models import Answer, Question
 from portal.accounts.roles import Capability, user_can
 
 # Markers ts_headline puts around matches; the template escapes the snippet
@@ -52,13 +52,14 @@ class QuestionFilter(django_filters.FilterSet):
         label=_("Asked until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    expert = django_filters.NumberFilter(method="answered_by", label=_("Answered by expert"), widget=forms.HiddenInput)
     sort = django_filters.ChoiceFilter(
         choices=list(SORTS.items()), method="sort_by", label=_("Sort by"), empty_label=None
     )
 
     class Meta:
         model = Question
-        fields = ["q", "topic", "status", "visibility", "created_after", "created_before", "sort"]
+        fields = ["q", "topic", "status", "visibility", "created_after", "created_before", "expert", "sort"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +80,11 @@ class QuestionFilter(django_filters.FilterSet):
             self._search_query = query
             return queryset.filter(search_vector=query)
         return queryset.filter(Q(title__icontains=value) | Q(body__icontains=value))
+
+    def answered_by(self, queryset, name, value):
+        """Questions with a published answer of this expert (for their profile page)."""
+        published = Answer.objects.published().filter(author_id=value)
+        return queryset.filter(pk__in=published.values("question_id"))
 
     def sort_by(self, queryset, name, value):
         return queryset  # applied in ``qs``, after the search has set its query

@@ -19,7 +19,7 @@ def question_page(*, user, question: Question) -> dict:
     answers = list(
         Answer.objects.visible_to(user)
         .filter(question=question)
-        .select_related("author__organisation")
+        .select_related("author__organisation", "author__expert_profile")
         .prefetch_related(
             Prefetch("comments", queryset=visible_comments),
             Prefetch(

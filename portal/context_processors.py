@@ -8,6 +8,7 @@ def _navigation(request, user) -> list[dict]:
         {"label": _("Home"), "url": reverse("home")},
         {"label": _("Questions"), "url": reverse("forum:list")},
         {"label": _("FAQ"), "url": reverse("forum:faq")},
+        {"label": _("The board"), "url": reverse("experts:board")},
     ]
     if user is not None and user.is_authenticated:
         items.append({"label": _("My area"), "url": reverse("dashboard")})

@@ -18,6 +18,7 @@ urlpatterns = [
     path("language/", views.switch_language, name="switch_language"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("forum/", include("forum.urls")),
+    path("board/", include("experts.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

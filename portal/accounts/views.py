@@ -22,6 +22,8 @@ def dashboard(request):
             "can_use_admin": user_can(request.user, Capability.USE_ADMIN_SITE),
             "can_ask": user_can(request.user, Capability.ASK_QUESTIONS),
             "can_moderate": user_can(request.user, Capability.MODERATE),
+            "can_answer": user_can(request.user, Capability.ANSWER_QUESTIONS),
+            "can_invite": user_can(request.user, Capability.MANAGE_DIRECTORY),
         },
     )
 

@@ -5,6 +5,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.utils import timezone
 
+from experts.models import ExpertProfile, Sector, Topic
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from tests.factories import UserFactory
@@ -105,13 +106,19 @@ def test_expert_is_sent_to_enable_mfa_before_the_dashboard(journey):
 
 
 def test_public_pages_are_accessible_in_both_languages_and_on_a_phone(journey):
+    expert = UserFactory(role=Role.EXPERT, full_name="Marco Conti")
+    profile = ExpertProfile.objects.create(
+        user=expert, sector=Sector.CLINICAL, affiliation="ASST Spedali Civili di Brescia"
+    )
+    profile.topics.set(Topic.objects.filter(slug__in=["pmcf", "populations-sites"]))
     page = journey.page
-    for path in ("/", "/privacy/", "/accessibility/", "/accounts/password/reset/", "/no-such-page/"):
+    board_pages = ("/board/", profile.get_absolute_url(), "/forum/", "/forum/faq/")
+    for path in ("/", "/privacy/", "/accessibility/", "/accounts/password/reset/", "/no-such-page/", *board_pages):
         journey.goto(path)
         journey.check_page()
     page.get_by_role("button", name="English").click()
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/privacy/", "/accessibility/", "/accounts/login/", "/accounts/signup/"):
+    for path in ("/", "/privacy/", "/accessibility/", "/accounts/login/", "/accounts/signup/", *board_pages):
         journey.goto(path)
         assert page.locator("html").get_attribute("lang") == "en"
         journey.check_page()

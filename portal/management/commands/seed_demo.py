@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from experts.models import ExpertProfile, Sector, Topic
 from experts.taxonomy import sync_topics
 from forum.demo import seed_forum
 from portal.accounts.models import Organisation, User
@@ -46,6 +47,32 @@ USERS = [
 ]
 
 
+# (email, sector, affiliation, topics, short biography): invented people.
+EXPERT_PROFILES = [
+    (
+        "expert@demo.example.org",
+        Sector.UNIVERSITY,
+        "Politecnico di Milano, Dipartimento di Elettronica, Informazione e Bioingegneria",
+        ["software-ai", "regulatory-pathway", "usability"],
+        "Bioingegnera, si occupa di software come dispositivo medico e di valutazione clinica.",
+    ),
+    (
+        "expert2@demo.example.org",
+        Sector.CLINICAL,
+        "Fondazione IRCCS Ca' Granda Ospedale Maggiore Policlinico, Clinical Trial Center",
+        ["ethics-authority-submission", "populations-sites", "iso-14155-gcp"],
+        "Medico, coordina studi multicentrici su dispositivi medici.",
+    ),
+    (
+        "expert3@demo.example.org",
+        Sector.RESEARCH,
+        "CNR, Istituto di Tecnologie Biomediche",
+        ["statistics-sample-size", "investigation-plan", "pmcf"],
+        "Biostatistician; designs pilot and pivotal device investigations.",
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Load the demo data set (idempotent)."
 
@@ -69,6 +96,8 @@ class Command(BaseCommand):
             }
             created = [self._ensure_user(*row, organisations=organisations) for row in USERS]
             users = {email: User.objects.get(email=email) for email, *_rest in USERS}
+            for email, sector, affiliation, topics, bio in EXPERT_PROFILES:
+                self._ensure_profile(users[email], sector, affiliation, topics, bio)
             questions = seed_forum(
                 member=users["member@demo.example.org"],
                 other_member=users["member2@demo.example.org"],
@@ -86,6 +115,19 @@ class Command(BaseCommand):
         for email, name, role, organisation, _language in USERS:
             mfa = "  (must enable two-factor authentication at first sign-in)" if role != Role.MEMBER else ""
             self.stdout.write(f"  {role.label:<15} {email:<28} {name}, {organisation}{mfa}")
+
+    def _ensure_profile(self, user, sector, affiliation, topics, bio) -> None:
+        profile, created = ExpertProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "sector": sector,
+                "affiliation": affiliation,
+                "bio": bio,
+                "declaration_of_interests": "Nessun interesse da dichiarare. (Dichiarazione dimostrativa.)",
+            },
+        )
+        if created:
+            profile.topics.set(Topic.objects.filter(slug__in=topics))
 
     def _ensure_user(self, email, full_name, role, organisation, language, *, organisations) -> bool:
         user, created = User.objects.get_or_create(
