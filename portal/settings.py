@@ -322,6 +322,11 @@ CENTRE_CONTACT_EMAIL = env_str("CENTRE_CONTACT_EMAIL", "info@ctcc.example.org")
 CENTRE_PRIVACY_EMAIL = env_str("CENTRE_PRIVACY_EMAIL", "privacy@ctcc.example.org")
 DEMO_MODE = env_bool("DEMO_MODE", DEBUG)
 
+# Deadlines of the board count working days: weekends and Italian public
+# holidays excluded; a province code (e.g. MI) adds its patron saint's day.
+WORKING_CALENDAR_PROVINCE = env_str("WORKING_CALENDAR_PROVINCE") or None
+ASSIGNMENT_DUE_WORKING_DAYS = env_int("ASSIGNMENT_DUE_WORKING_DAYS", 5)
+
 # Forum: experts who must co-sign a board answer besides its author.
 BOARD_ANSWER_QUORUM = env_int("BOARD_ANSWER_QUORUM", 2)
 # Questions an hour: accounts younger than FORUM_NEW_ACCOUNT_DAYS, then the others.
