@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from experts.models import Topic
+from experts.calendar import add_working_days
+from experts.demo import GAIT_TITLE
+from experts.models import CounsellingCase, Topic
 from forum import services
-from forum.models import Question
+from forum.models import Assignment, Question
 
 AI_DERMA = "Software di IA per la diagnosi dermatologica: serve un'indagine clinica ai sensi dell'art. 62?"
 ETHICS_EN = "Which ethics committee reviews a multicentre device investigation in Lombardy?"
@@ -211,3 +213,179 @@ def seed_forum(*, member, other_member, experts: list, staff) -> int:
         is_published=True,
     )
     return Question.objects.count()
+
+
+# The board's work: one assignment in every state, and questions waiting for triage.
+USABILITY = "Studio di usabilità (IEC 62366-1) prima dell'indagine pivotale: quanti utenti servono?"
+INSURANCE = "Polizza assicurativa per un'indagine clinica: quali massimali chiede il comitato etico?"
+CGM = "Endpoint primario per un sensore di monitoraggio continuo del glucosio: MARD o eventi clinici?"
+REGISTRY = "Possiamo usare un registro ospedaliero esistente come controllo storico?"
+GDPR = "Pseudonymisation of wearable data shared with a university partner: who is the controller?"
+SITES = "Centri in Lombardia con esperienza in indagini first-in-human su dispositivi cardiaci"
+WITHDRAWN = "Marcatura CE di un kit per la terapia a pressione negativa: serve un PMCF dedicato?"
+TRIAGE_ONE = "Follow-up a 12 mesi per una protesi di ginocchio: bastano le visite ambulatoriali di routine?"
+TRIAGE_TWO = "Consenso informato per pazienti in terapia intensiva: come si applica l'art. 68 del MDR?"
+
+
+def _ask(author, title: str, body: str, slugs: tuple, days_ago: int, **extra) -> Question:
+    question = services.ask_question(
+        author=author,
+        title=title,
+        body=body,
+        topics=_topics(*slugs),
+        visibility=extra.pop("visibility", Question.Visibility.PUBLIC),
+        device=extra or None,
+    )
+    _ago(question, days_ago)
+    return question
+
+
+def _assign(question: Question, *, staff, expert, days_ago: int, due_on) -> Assignment:
+    (assignment,) = services.assign_experts(
+        question=question, staff=staff, experts=[expert], due_on=services.default_due_date()
+    )
+    # Dated as if staff had assigned it then; a due date in the past makes it overdue.
+    Assignment.objects.filter(pk=assignment.pk).update(
+        created_at=timezone.now() - timedelta(days=days_ago), due_on=due_on
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def seed_board_work(*, member, other_member, experts: list, staff) -> int:
+    """Assignments in every state (open, due soon, overdue, claimed, answered,
+    declined, withdrawn for a conflict, cancelled) and a triage queue; once."""
+    if Question.objects.filter(title=USABILITY).exists():
+        return Assignment.objects.count()
+    expert, expert2, expert3, expert4, expert5, expert6, expert7 = experts[:7]
+    today = timezone.localdate()
+
+    usability = _ask(
+        member,
+        USABILITY,
+        "Il nostro iniettore a penna è di classe IIb. Prima dell'indagine pivotale vorremmo completare la "
+        "valutazione sommativa di usabilità: quanti utenti per gruppo servono, e possiamo farla nello stesso "
+        "centro dell'indagine?",
+        ("usability", "investigation-plan"),
+        days_ago=1,
+        device_class="IIb",
+        ce_marked=False,
+    )
+    _assign(usability, staff=staff, expert=expert, days_ago=1, due_on=add_working_days(today, 4))
+
+    insurance = _ask(
+        other_member,
+        INSURANCE,
+        "For our first multicentre investigation the ethics committee asks for the insurance certificate. "
+        "Which minimum cover applies in Italy, and does it depend on the number of subjects?",
+        ("contracts-insurance", "ethics-authority-submission"),
+        days_ago=5,
+    )
+    _assign(insurance, staff=staff, expert=expert6, days_ago=4, due_on=add_working_days(today, 1))
+
+    cgm = _ask(
+        member,
+        CGM,
+        "Per un sensore CGM di nuova generazione (classe IIb, non marcato CE) stiamo scrivendo il CIP. "
+        "L'endpoint primario può essere l'accuratezza (MARD rispetto al riferimento di laboratorio) o servono "
+        "eventi clinici come le ipoglicemie severe?",
+        ("investigation-plan", "statistics-sample-size"),
+        days_ago=10,
+        device_class="IIb",
+        ce_marked=False,
+    )
+    _assign(cgm, staff=staff, expert=expert3, days_ago=9, due_on=today - timedelta(days=2))
+
+    registry = _ask(
+        other_member,
+        REGISTRY,
+        "Un IRCCS lombardo tiene un registro delle procedure di ablazione. Possiamo usarlo come controllo storico "
+        "in un'indagine a braccio singolo, e con quali cautele sui bias?",
+        ("statistics-sample-size", "investigation-plan"),
+        days_ago=3,
+    )
+    claimed = services.claim_question(question=registry, expert=expert4)
+    Assignment.objects.filter(pk=claimed.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    gdpr = _ask(
+        other_member,
+        GDPR,
+        "Our gait-analysis insoles stream pseudonymised data to a university lab that runs the analysis. "
+        "Under the GDPR, is the university a processor or a joint controller, and what must the informed "
+        "consent say?",
+        ("data-protection",),
+        days_ago=14,
+    )
+    _assign(gdpr, staff=staff, expert=expert7, days_ago=13, due_on=add_working_days(today, 2))
+    services.post_answer(
+        question=gdpr,
+        expert=expert7,
+        body=(
+            "Se l'università decide con voi le finalità e i mezzi dell'analisi è **contitolare** (art. 26 GDPR) e "
+            "serve un accordo di contitolarità; se esegue l'analisi solo su vostre istruzioni è **responsabile del "
+            "trattamento** (art. 28) con un contratto dedicato.\n\n"
+            "Il consenso informato dell'indagine (ISO 14155, allegato sul consenso) deve nominare chi riceve i "
+            "dati e per quale scopo; dati pseudonimizzati restano dati personali."
+        ),
+    )
+
+    sites = _ask(
+        member,
+        SITES,
+        "Cerchiamo centri lombardi con esperienza in studi first-in-human su dispositivi cardiaci impiantabili, "
+        "per un'indagine ai sensi dell'art. 62 su circa 20 pazienti.",
+        ("populations-sites",),
+        days_ago=6,
+    )
+    declined = _assign(sites, staff=staff, expert=expert2, days_ago=6, due_on=add_working_days(today, 1))
+    services.decline_assignment(
+        assignment=declined, expert=expert2, reason="Il nostro centro è tra i candidati: meglio un altro esperto."
+    )
+    _assign(sites, staff=staff, expert=expert5, days_ago=5, due_on=add_working_days(today, 3))
+
+    withdrawn = _ask(
+        member,
+        WITHDRAWN,
+        "Il nostro kit per la terapia a pressione negativa è già marcato CE. Per la sorveglianza post-"
+        "commercializzazione basta la letteratura o serve uno studio PMCF dedicato?",
+        ("pmcf", "regulatory-pathway"),
+        days_ago=8,
+        ce_marked=True,
+    )
+    _assign(withdrawn, staff=staff, expert=expert3, days_ago=8, due_on=add_working_days(today, 2))
+    services.declare_conflict(
+        question=withdrawn, expert=expert3, reason="Ho collaborato con un concorrente diretto su un prodotto simile."
+    )
+    cancelled = _assign(withdrawn, staff=staff, expert=expert4, days_ago=7, due_on=add_working_days(today, 2))
+    services.cancel_assignment(assignment=cancelled, staff=staff)
+
+    _ask(
+        member,
+        TRIAGE_ONE,
+        "Per un follow-up PMCF a 12 mesi di una protesi di ginocchio possiamo usare le visite ambulatoriali di "
+        "routine, o servono visite dedicate previste dal piano?",
+        ("pmcf", "investigation-plan"),
+        days_ago=2,
+        ce_marked=True,
+        implantable=True,
+    )
+    _ask(
+        other_member,
+        TRIAGE_TWO,
+        "Vorremmo testare un dispositivo di monitoraggio in terapia intensiva, dove molti pazienti non possono "
+        "dare il consenso. Come si applicano l'art. 64 e l'art. 68 del MDR sulle indagini in situazioni di "
+        "emergenza?",
+        ("ethics-authority-submission", "populations-sites"),
+        days_ago=0,
+    )
+    return Assignment.objects.count()
+
+
+def link_counselling_questions() -> None:
+    """NeuroPasso's questions on its gait-rehabilitation project came from the
+    board's counselling of that project."""
+    case = CounsellingCase.objects.filter(project__title=GAIT_TITLE, organisation__name="NeuroPasso S.r.l.").first()
+    if case is not None:
+        Question.objects.filter(title__in=[SAMPLE, ETHICS_EN], counselling_case__isnull=True).update(
+            counselling_case=case
+        )

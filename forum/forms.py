@@ -1,8 +1,11 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from experts.models import Topic
+from experts.models import CounsellingCase, Topic
 from forum.models import Attachment, DeviceClass, FAQEntry, Question
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -132,6 +135,11 @@ class QuestionForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.DEVICE_FIELDS}
 
 
+class CounsellingCaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.project)
+
+
 class AskForm(QuestionForm):
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -139,6 +147,22 @@ class AskForm(QuestionForm):
         help_text=_("Up to 5 files: PDF, PNG or JPEG, 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
     )
+    counselling_case = CounsellingCaseChoiceField(
+        label=_("Funded project"),
+        queryset=CounsellingCase.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("If the question comes from the board's counselling of your funded project, link it there."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the asker's own organisation's open counselling cases; no field when there are none.
+        cases = CounsellingCase.objects.open().filter(organisation_id=user.organisation_id).select_related("project")
+        if user.organisation_id and cases.exists():
+            self.fields["counselling_case"].queryset = cases
+        else:
+            del self.fields["counselling_case"]
 
 
 class EditQuestionForm(forms.Form):
@@ -177,10 +201,13 @@ class BoardAnswerForm(AnswerForm):
         required=False,
     )
 
-    def __init__(self, *args, author: User, **kwargs):
+    def __init__(self, *args, author: User, question: Question, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cosigners"].queryset = (
-            User.objects.filter(role=Role.EXPERT, is_active=True).exclude(pk=author.pk).select_related("organisation")
+            User.objects.filter(role=Role.EXPERT, is_active=True)
+            .exclude(pk=author.pk)
+            .exclude(conflicts__question=question)
+            .select_related("organisation")
         )
 
 
@@ -236,3 +263,44 @@ class FAQEntryForm(forms.ModelForm):
         if bool(data.get("title_en")) != bool(data.get("body_en")):
             raise ValidationError(_("Give both the English question and its answer, or neither."))
         return data
+
+
+# The board's work on questions
+
+
+class AssignForm(forms.Form):
+    experts = forms.TypedMultipleChoiceField(
+        label=_("Experts"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    due_on = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Proposed: %(days)d working days from today (weekends and public holidays do not count)."),
+    )
+
+    def __init__(self, *args, candidates: list[User], default_due_on: date, working_days: int, **kwargs):
+        super().__init__(*args, initial={"due_on": default_due_on}, **kwargs)
+        self.candidates = {expert.pk: expert for expert in candidates}
+        self.fields["experts"].choices = [(expert.pk, expert.full_name) for expert in candidates]
+        self.fields["due_on"].help_text = self.fields["due_on"].help_text % {"days": working_days}
+
+    def clean_experts(self) -> list[User]:
+        return [self.candidates[pk] for pk in self.cleaned_data["experts"]]
+
+    def clean_due_on(self) -> date:
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise ValidationError(_("The due date cannot be in the past."))
+        return due_on
+
+
+class ReasonForm(forms.Form):
+    """Why an expert declines an assignment or steps aside from a question."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say briefly why."))
+        return reason

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.roles import Capability, user_can
+
 
 def _navigation(request, user) -> list[dict]:
     items = [
@@ -11,6 +13,10 @@ def _navigation(request, user) -> list[dict]:
         {"label": _("The board"), "url": reverse("experts:board")},
     ]
     if user is not None and user.is_authenticated:
+        if user_can(user, Capability.TRIAGE_QUESTIONS):
+            items.append({"label": _("Board dashboard"), "url": reverse("forum:triage")})
+        elif user_can(user, Capability.ANSWER_QUESTIONS):
+            items.append({"label": _("Board dashboard"), "url": reverse("forum:expert_dashboard")})
         items.append({"label": _("My area"), "url": reverse("dashboard")})
     # The current section is the longest address the page lies under.
     matches = [

@@ -4,9 +4,14 @@ Every email of the portal (allauth's and ours) goes through Django's mail API,
 so this one backend keeps sending out of the request/response cycle.
 """
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def serialise_message(message: EmailMessage) -> dict:
@@ -48,3 +53,14 @@ class QueuedEmailBackend(BaseEmailBackend):
             # Queue only once the data the email speaks of is committed.
             transaction.on_commit(lambda payload=payload: deliver_email.delay(payload))
         return len(email_messages)
+
+
+def mail_user(*, user, subject: Callable[[], str], template: str, context: dict) -> None:
+    """Email ``user`` in their own language.
+
+    ``subject`` is called once that language is active, so its translation
+    and any dates in it follow the recipient, not the sender.
+    """
+    with translation.override(user.preferred_language):
+        body = render_to_string(template, {"recipient": user, "site_url": settings.SITE_URL, **context})
+        send_mail(f"[CTCC] {subject()}"[:200], body, None, [user.email])

@@ -257,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.accounts.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Before the digests, so that a reminder is not held back until the next day.
+    "assignment-reminders": {
+        "task": "forum.tasks.remind_and_escalate",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

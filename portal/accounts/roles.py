@@ -20,10 +20,12 @@ class Role(models.TextChoices):
 class Capability(StrEnum):
     ASK_QUESTIONS = "ask_questions"
     REQUEST_INTRODUCTIONS = "request_introductions"
+    REQUEST_COUNSELLING = "request_counselling"
     ANSWER_QUESTIONS = "answer_questions"
     SEE_CONFIDENTIAL_QUESTIONS = "see_confidential_questions"
     USE_BOARD_DASHBOARD = "use_board_dashboard"
     TRIAGE_QUESTIONS = "triage_questions"
+    MANAGE_COUNSELLING = "manage_counselling"
     MODERATE = "moderate"
     EDIT_GUIDELINES = "edit_guidelines"
     PUBLISH_GUIDELINES = "publish_guidelines"
@@ -33,12 +35,13 @@ class Capability(StrEnum):
     USE_ADMIN_SITE = "use_admin_site"
 
 
-_MEMBER = {Capability.ASK_QUESTIONS, Capability.REQUEST_INTRODUCTIONS}
+_MEMBER = {Capability.ASK_QUESTIONS, Capability.REQUEST_INTRODUCTIONS, Capability.REQUEST_COUNSELLING}
 _EXPERT = {Capability.ANSWER_QUESTIONS, Capability.SEE_CONFIDENTIAL_QUESTIONS, Capability.USE_BOARD_DASHBOARD}
 _STAFF = {
     Capability.SEE_CONFIDENTIAL_QUESTIONS,
     Capability.USE_BOARD_DASHBOARD,
     Capability.TRIAGE_QUESTIONS,
+    Capability.MANAGE_COUNSELLING,
     Capability.MODERATE,
     Capability.EDIT_GUIDELINES,
     Capability.PUBLISH_GUIDELINES,

@@ -1,6 +1,7 @@
 """Writes of the accounts app."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from portal.accounts.models import Organisation, User
 
@@ -34,11 +35,14 @@ def set_preferred_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
 
 
-def notify(*, recipients, kind: str, actor: User | None, target_title: str, target_url: str) -> list:
+def notify(
+    *, recipients, kind: str, actor: User | None, target_title: str, target_url: str, email: bool = True
+) -> list:
     """Tell ``recipients`` (never the actor) that something happened.
 
     The in-portal notification is written now; emails go out after the commit,
-    at once or in the daily digest as each recipient chose.
+    at once or in the daily digest as each recipient chose. With ``email=False``
+    the caller sends its own email (deadlines, which do not wait for a digest).
     """
     from portal.accounts.models import Notification, NotificationFrequency
     from portal.accounts.tasks import email_notifications
@@ -53,9 +57,12 @@ def notify(*, recipients, kind: str, actor: User | None, target_title: str, targ
             actor_name=actor.full_name if actor else "",
             target_title=target_title[:200],
             target_url=target_url,
+            emailed_at=None if email else timezone.now(),
         )
         for user in people.values()
     )
+    if not email:
+        return notifications
     immediate = [n.pk for n in notifications if n.recipient.notification_emails == NotificationFrequency.IMMEDIATELY]
     if immediate:
         transaction.on_commit(lambda: email_notifications.delay(immediate))
@@ -63,8 +70,6 @@ def notify(*, recipients, kind: str, actor: User | None, target_title: str, targ
 
 
 def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
-    from django.utils import timezone
-
     unread = user.notifications.unread()
     if ids is not None:
         unread = unread.filter(pk__in=ids)

@@ -24,6 +24,15 @@ def dashboard(request):
             "can_moderate": user_can(request.user, Capability.MODERATE),
             "can_answer": user_can(request.user, Capability.ANSWER_QUESTIONS),
             "can_invite": user_can(request.user, Capability.MANAGE_DIRECTORY),
+            "can_triage": user_can(request.user, Capability.TRIAGE_QUESTIONS),
+            "can_see_counselling": any(
+                user_can(request.user, capability)
+                for capability in (
+                    Capability.REQUEST_COUNSELLING,
+                    Capability.ANSWER_QUESTIONS,
+                    Capability.MANAGE_COUNSELLING,
+                )
+            ),
         },
     )
 

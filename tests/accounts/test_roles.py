@@ -7,12 +7,13 @@ from portal.accounts.roles import CAPABILITIES, Capability, Role, user_can
 from tests.factories import UserFactory
 
 EXPECTED = {
-    Role.MEMBER: {Capability.ASK_QUESTIONS, Capability.REQUEST_INTRODUCTIONS},
+    Role.MEMBER: {Capability.ASK_QUESTIONS, Capability.REQUEST_INTRODUCTIONS, Capability.REQUEST_COUNSELLING},
     Role.EXPERT: {Capability.ANSWER_QUESTIONS, Capability.SEE_CONFIDENTIAL_QUESTIONS, Capability.USE_BOARD_DASHBOARD},
     Role.STAFF: {
         Capability.SEE_CONFIDENTIAL_QUESTIONS,
         Capability.USE_BOARD_DASHBOARD,
         Capability.TRIAGE_QUESTIONS,
+        Capability.MANAGE_COUNSELLING,
         Capability.MODERATE,
         Capability.EDIT_GUIDELINES,
         Capability.PUBLISH_GUIDELINES,

@@ -1,5 +1,21 @@
 from tests.factories.accounts import OrganisationFactory, UserFactory
-from tests.factories.forum import AnswerFactory, CommentFactory, FAQEntryFactory, QuestionFactory
+from tests.factories.experts import CounsellingCaseFactory, CounsellingMeetingFactory, FundedProjectFactory
+from tests.factories.forum import (
+    AnswerFactory,
+    AssignmentFactory,
+    CommentFactory,
+    ExpertFactory,
+    FAQEntryFactory,
+    QuestionFactory,
+)
 
 __all__ = ["OrganisationFactory", "UserFactory"]
-__all__ += ["AnswerFactory", "CommentFactory", "FAQEntryFactory", "QuestionFactory"]
+__all__ += [
+    "AnswerFactory",
+    "AssignmentFactory",
+    "CommentFactory",
+    "ExpertFactory",
+    "FAQEntryFactory",
+    "QuestionFactory",
+]
+__all__ += ["CounsellingCaseFactory", "CounsellingMeetingFactory", "FundedProjectFactory"]

@@ -9,11 +9,12 @@ with their HTML rendered as ``services.save_faq_entry`` renders it.
 """
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from experts.models import Topic
+from experts.models import ExpertProfile, Sector, Topic
 from forum import services
-from forum.models import Answer, Attachment, Comment, FAQEntry, Question
+from forum.models import Answer, Assignment, Attachment, Comment, FAQEntry, Question
 from portal.accounts.roles import Role
 from portal.markdown import render_markdown
 from tests.factories.accounts import UserFactory
@@ -128,3 +129,36 @@ def add_pdf(question: Question, *, name: str = "protocollo.pdf", user=None) -> A
     """A small real PDF attached through ``services.add_attachment``."""
     upload = SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
     return services.add_attachment(question=question, user=user or question.author, upload=upload)
+
+
+class ExpertFactory(UserFactory):
+    """An expert of the board with MFA and a profile in ``topics`` (slugs)."""
+
+    role = Role.EXPERT
+    organisation = None
+
+    @factory.post_generation
+    def with_mfa(self, create, extracted, **kwargs):
+        # Experts work only with MFA: on unless ``with_mfa=False``.
+        if create and extracted is not False:
+            self.totp_secret = generate_totp_secret()
+            TOTP.activate(self, self.totp_secret)
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create:
+            profile = ExpertProfile.objects.create(user=self, sector=Sector.RESEARCH, affiliation="Università di Pavia")
+            profile.topics.set(Topic.objects.filter(slug__in=extracted or ["regulatory-pathway"]))
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An open assignment, as staff make it; ``assigned_by=None`` is a claim.
+    Closed states are reached through the services, as in the pages."""
+
+    class Meta:
+        model = Assignment
+
+    question = factory.SubFactory(QuestionFactory)
+    expert = factory.SubFactory(ExpertFactory)
+    assigned_by = factory.SubFactory(UserFactory, role=Role.STAFF, organisation=None)
+    due_on = factory.LazyFunction(lambda: services.default_due_date())

@@ -8,7 +8,7 @@ from experts.models import Topic
 from forum import services
 from forum.models import Question
 from portal.accounts.roles import Role
-from tests.factories import UserFactory
+from tests.factories import ExpertFactory, UserFactory
 
 ANONYMOUS_BUDGET = 10
 SIGNED_IN_BUDGET = 15
@@ -85,3 +85,58 @@ def test_moderation_queue_queries(staff_client, member, expert, django_assert_ma
 
     with django_assert_max_num_queries(SIGNED_IN_BUDGET):
         assert staff_client.get(reverse("forum:moderation")).status_code == 200
+
+
+def make_board_work(member, expert, rows: int) -> None:
+    """``rows`` questions assigned to ``expert``, ``rows`` waiting in triage in
+    their topics, ``rows`` board drafts awaiting their signature, ``rows`` answers."""
+    other = ExpertFactory(topics=["regulatory-pathway"])
+    staff = UserFactory(role=Role.STAFF, organisation=None)
+    for question in make_unanswered(member, rows):
+        services.assign_experts(question=question, staff=staff, experts=[expert], due_on=services.default_due_date())
+    make_unanswered(member, rows)
+    for question in make_unanswered(member, rows):
+        services.draft_board_answer(question=question, expert=other, body="Bozza del board.", cosigners=[expert])
+    make_questions(member, expert, rows)
+
+
+def make_unanswered(member, count: int) -> list[Question]:
+    return [
+        services.ask_question(
+            author=member,
+            title=f"Domanda in attesa {n}",
+            body="Testo della domanda.",
+            topics=Topic.objects.filter(slug="regulatory-pathway"),
+            visibility="public",
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_expert_dashboard_queries(client_for, member, django_assert_max_num_queries, rows):
+    expert = ExpertFactory(topics=["regulatory-pathway"])
+    make_board_work(member, expert, rows)
+    client = client_for(expert)
+
+    with django_assert_max_num_queries(SIGNED_IN_BUDGET):
+        response = client.get(reverse("forum:expert_dashboard"))
+    assert len(response.context["assigned"]) == rows
+    assert len(response.context["to_cosign"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_board_dashboard_and_assign_page_queries(staff_client, member, django_assert_max_num_queries, rows):
+    expert = ExpertFactory(topics=["regulatory-pathway"])
+    make_board_work(member, expert, rows)
+    for _ in range(rows):
+        ExpertFactory(topics=["regulatory-pathway", "investigation-plan"])
+
+    with django_assert_max_num_queries(SIGNED_IN_BUDGET):
+        response = staff_client.get(reverse("forum:triage"))
+    assert response.context["triage"].paginator.count == 2 * rows
+    question = Question.objects.awaiting_assignment().first()
+    with django_assert_max_num_queries(SIGNED_IN_BUDGET):
+        assert staff_client.get(reverse("forum:assign", args=[question.pk])).status_code == 200
+    with django_assert_max_num_queries(SIGNED_IN_BUDGET):
+        assert staff_client.get(question.get_absolute_url()).status_code == 200

@@ -1,14 +1,16 @@
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from experts.models import Topic
-from forum.models import Answer, FAQEntry, Question
+from experts.models import ExpertProfile, Sector, Topic
+from forum.models import Answer, Assignment, FAQEntry, Question
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
 
@@ -58,13 +60,20 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     call_command("seed_demo")
 
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(
-        [Role.MEMBER, Role.MEMBER, Role.EXPERT, Role.EXPERT, Role.EXPERT, Role.STAFF, Role.ADMINISTRATOR]
+        [Role.MEMBER, Role.MEMBER, *[Role.EXPERT] * 12, Role.STAFF, Role.ADMINISTRATOR]
     )
+    # A board of twelve across the four sectors, and assignments in every state.
+    assert Counter(ExpertProfile.objects.values_list("sector", flat=True)) == dict.fromkeys(Sector.values, 3)
+    assert set(Assignment.objects.values_list("status", flat=True)) == set(Assignment.Status.values)
+    assert Assignment.objects.filter(assigned_by__isnull=True).exists()  # one claimed by its expert
+    today = timezone.localdate()
+    assert Assignment.objects.overdue(today).count() == 1
+    assert Question.objects.awaiting_assignment().count() == 5
     assert set(Organisation.objects.values_list("kind", flat=True)) == set(Organisation.Kind.values)
     assert Organisation.objects.count() == 8
     assert Topic.objects.count() == 12
-    assert EmailAddress.objects.filter(verified=True).count() == 7
-    assert Question.objects.count() == 6
+    assert EmailAddress.objects.filter(verified=True).count() == 16
+    assert Question.objects.count() == 15
     assert Question.objects.filter(visibility=Question.Visibility.CONFIDENTIAL).count() == 1
     assert Answer.objects.filter(kind=Answer.Kind.BOARD, board_published_at__isnull=False).count() == 1
     assert FAQEntry.objects.published().count() == 3

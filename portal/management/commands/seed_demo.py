@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from experts.demo import seed_counselling
 from experts.models import ExpertProfile, Sector, Topic
 from experts.taxonomy import sync_topics
-from forum.demo import seed_forum
+from forum.demo import link_counselling_questions, seed_board_work, seed_forum
+from forum.models import Question
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
 
@@ -42,6 +44,15 @@ USERS = [
         "it",
     ),
     ("expert3@demo.example.org", "Paola Riva", Role.EXPERT, "CNR – Istituto di Tecnologie Biomediche", "en"),
+    ("expert4@demo.example.org", "Giorgio Fontana", Role.EXPERT, None, "it"),
+    ("expert5@demo.example.org", "Chiara Moretti", Role.EXPERT, None, "it"),
+    ("expert6@demo.example.org", "Davide Galli", Role.EXPERT, None, "it"),
+    ("expert7@demo.example.org", "Francesca Longo", Role.EXPERT, None, "it"),
+    ("expert8@demo.example.org", "Alessandro Marchetti", Role.EXPERT, "Lombarda Biomedicale S.p.A.", "it"),
+    ("expert9@demo.example.org", "Silvia Barbieri", Role.EXPERT, None, "en"),
+    ("expert10@demo.example.org", "Roberto Ferri", Role.EXPERT, None, "it"),
+    ("expert11@demo.example.org", "Laura Caputo", Role.EXPERT, None, "it"),
+    ("expert12@demo.example.org", "Matteo Sala", Role.EXPERT, None, "it"),
     ("staff@demo.example.org", "Luca Rossi", Role.STAFF, "Cluster Tecnologie per gli Ambienti di Vita", "it"),
     ("admin@demo.example.org", "Sara Galli", Role.ADMINISTRATOR, "Cluster Tecnologie per gli Ambienti di Vita", "it"),
 ]
@@ -70,6 +81,69 @@ EXPERT_PROFILES = [
         ["statistics-sample-size", "investigation-plan", "pmcf"],
         "Biostatistician; designs pilot and pivotal device investigations.",
     ),
+    (
+        "expert4@demo.example.org",
+        Sector.UNIVERSITY,
+        "Università degli Studi di Milano, Dipartimento di Scienze Cliniche e di Comunità",
+        ["statistics-sample-size", "data-protection"],
+        "Epidemiologo; si occupa di registri e di protezione dei dati negli studi clinici.",
+    ),
+    (
+        "expert5@demo.example.org",
+        Sector.CLINICAL,
+        "ASST Grande Ospedale Metropolitano Niguarda, Cardiologia",
+        ["populations-sites", "investigation-plan", "pmcf"],
+        "Cardiologa interventista, sperimentatrice principale in indagini su dispositivi impiantabili.",
+    ),
+    (
+        "expert6@demo.example.org",
+        Sector.CLINICAL,
+        "IRCCS Istituto Ortopedico Galeazzi, Ufficio ricerca clinica",
+        ["iso-14155-gcp", "ethics-authority-submission", "contracts-insurance"],
+        "Coordinatore di ricerca clinica: contratti con i centri, assicurazione, monitoraggio.",
+    ),
+    (
+        "expert7@demo.example.org",
+        Sector.RESEARCH,
+        "Fondazione Bruno Kessler, Digital Health",
+        ["software-ai", "data-protection", "usability"],
+        "Ingegnera informatica; valutazione di software e IA come dispositivi medici.",
+    ),
+    (
+        "expert8@demo.example.org",
+        Sector.INDUSTRY,
+        "Lombarda Biomedicale S.p.A., Affari regolatori",
+        ["regulatory-pathway", "pmcf", "iso-14155-gcp"],
+        "Responsabile affari regolatori di un fabbricante di dispositivi di classe III.",
+    ),
+    (
+        "expert9@demo.example.org",
+        Sector.INDUSTRY,
+        "Independent regulatory consultant, formerly at a notified body",
+        ["regulatory-pathway", "investigation-plan"],
+        "Former notified-body clinical reviewer; advises start-ups on clinical evaluation plans.",
+    ),
+    (
+        "expert10@demo.example.org",
+        Sector.RESEARCH,
+        "Istituto di Ricerche Farmacologiche Mario Negri, Laboratorio di dispositivi medici",
+        ["statistics-sample-size", "populations-sites"],
+        "Ricercatore; metodologia degli studi osservazionali e dei follow-up post-commercializzazione.",
+    ),
+    (
+        "expert11@demo.example.org",
+        Sector.UNIVERSITY,
+        "Università degli Studi di Pavia, Dipartimento di Ingegneria Industriale e dell'Informazione",
+        ["usability", "investigation-plan"],
+        "Bioingegnera; ergonomia e fattori umani dei dispositivi medici (IEC 62366-1).",
+    ),
+    (
+        "expert12@demo.example.org",
+        Sector.INDUSTRY,
+        "Confindustria Dispositivi Medici, gruppo PMI",
+        ["funding-calls", "contracts-insurance"],
+        "Rappresentante delle PMI; bandi regionali ed europei per la ricerca clinica.",
+    ),
 ]
 
 
@@ -96,17 +170,33 @@ class Command(BaseCommand):
             }
             created = [self._ensure_user(*row, organisations=organisations) for row in USERS]
             users = {email: User.objects.get(email=email) for email, *_rest in USERS}
-            for email, sector, affiliation, topics, bio in EXPERT_PROFILES:
-                self._ensure_profile(users[email], sector, affiliation, topics, bio)
-            questions = seed_forum(
+            for email, sector, affiliation, slugs, bio in EXPERT_PROFILES:
+                self._ensure_profile(users[email], sector, affiliation, slugs, bio)
+            seed_forum(
                 member=users["member@demo.example.org"],
                 other_member=users["member2@demo.example.org"],
                 experts=[users[f"expert{n}@demo.example.org"] for n in ("", "2", "3")],
                 staff=users["staff@demo.example.org"],
             )
+            assignments = seed_board_work(
+                member=users["member@demo.example.org"],
+                other_member=users["member2@demo.example.org"],
+                experts=[users[f"expert{n}@demo.example.org"] for n in ("", "2", "3", "4", "5", "6", "7")],
+                staff=users["staff@demo.example.org"],
+            )
+            projects = seed_counselling(
+                organisations=organisations,
+                members=[users["member@demo.example.org"], users["member2@demo.example.org"]],
+                experts=[users[f"expert{n}@demo.example.org"] for n in ("", "2", "3")],
+                staff=users["staff@demo.example.org"],
+            )
+            link_counselling_questions()
+            questions = Question.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(organisations)} organisations, {topics} topics, {questions} questions."
+                f"Demo data ready: {len(organisations)} organisations, {topics} topics, "
+                f"{len(EXPERT_PROFILES)} experts, {questions} questions, {assignments} assignments, "
+                f"{projects} funded projects."
             )
         )
         if any(created):
@@ -114,7 +204,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for email, name, role, organisation, _language in USERS:
             mfa = "  (must enable two-factor authentication at first sign-in)" if role != Role.MEMBER else ""
-            self.stdout.write(f"  {role.label:<15} {email:<28} {name}, {organisation}{mfa}")
+            where = f", {organisation}" if organisation else ""
+            self.stdout.write(f"  {role.label:<15} {email:<28} {name}{where}{mfa}")
 
     def _ensure_profile(self, user, sector, affiliation, topics, bio) -> None:
         profile, created = ExpertProfile.objects.get_or_create(
@@ -135,7 +226,7 @@ class Command(BaseCommand):
             defaults={
                 "full_name": full_name,
                 "role": role,
-                "organisation": organisations[organisation],
+                "organisation": organisations.get(organisation),
                 "preferred_language": language,
             },
         )

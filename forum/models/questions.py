@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -45,6 +45,17 @@ class QuestionQuerySet(models.QuerySet):
 
     def with_status(self, status: str):
         return self.filter(status=status)
+
+    def awaiting_assignment(self):
+        """The triage queue: open, unanswered questions nobody on the board has
+        taken (public copies are answered already)."""
+        return self.filter(status=Question.Status.UNANSWERED, is_hidden=False, public_copy_of__isnull=True).exclude(
+            assignments__status__in=["open", "answered"]
+        )
+
+    def in_topics(self, topic_ids):
+        through = Question.topics.through.objects.filter(question_id=OuterRef("pk"), topic_id__in=topic_ids)
+        return self.filter(Exists(through))
 
 
 class Question(models.Model):
@@ -91,6 +102,15 @@ class Question(models.Model):
         "Answer", on_delete=models.SET_NULL, null=True, blank=True, related_name="accepted_for"
     )
     is_hidden = models.BooleanField(default=False)
+    # The counselling of a funded project this question came from, if any.
+    counselling_case = models.ForeignKey(
+        "experts.CounsellingCase",
+        verbose_name=_("counselling case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
     # The anonymised public copy of a confidential question, once its asker published one.
     public_copy_of = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="public_copy"

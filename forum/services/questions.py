@@ -1,5 +1,5 @@
-"""Every write of the forum: asking, answering, board answers, comments,
-votes, follows, flags, moderation and the FAQ."""
+"""Writes on questions: asking, answering, board answers, comments, votes,
+follows, flags, moderation and the FAQ."""
 
 from collections.abc import Iterable
 
@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from experts.models import Topic
+from experts.models import CounsellingCase, Topic
 from forum.models import (
     Answer,
     Attachment,
@@ -24,19 +24,13 @@ from forum.models import (
     Revision,
 )
 from forum.permissions import can_see_question
+from forum.services.common import ForumError
+from forum.services.common import require as _require
+from forum.services.routing import cancel_open_assignments, ensure_not_conflicted, settle_assignment
 from portal.accounts.models import Notification, User
 from portal.accounts.roles import Capability, user_can
 from portal.accounts.services import notify
 from portal.markdown import render_markdown
-
-
-class ForumError(Exception):
-    """A forum action that is not allowed now; its message is for the user."""
-
-
-def _require(user: User, capability: Capability) -> None:
-    if not user_can(user, capability):
-        raise ForumError(_("Your role does not allow this."))
 
 
 def _followers(question: Question) -> list[User]:
@@ -72,9 +66,13 @@ def ask_question(
     visibility: str,
     device: dict | None = None,
     attachments: Iterable[UploadedFile] = (),
+    counselling_case: CounsellingCase | None = None,
 ) -> Question:
-    """A member's new question, followed by its author."""
+    """A member's new question, followed by its author; linked to the counselling
+    case of a funded project it came from, if the case is their organisation's."""
     _require(author, Capability.ASK_QUESTIONS)
+    if counselling_case is not None and counselling_case.organisation_id != author.organisation_id:
+        raise ForumError(_("This counselling case belongs to another organisation."))
     question = Question.objects.create(
         author=author,
         organisation=author.organisation,
@@ -82,6 +80,7 @@ def ask_question(
         body=body,
         body_html=render_markdown(body),
         visibility=visibility,
+        counselling_case=counselling_case,
         **(device or {}),
     )
     question.topics.set(topics)
@@ -135,8 +134,10 @@ def post_answer(*, question: Question, expert: User, body: str) -> Answer:
     """An expert's own answer, published at once."""
     _require(expert, Capability.ANSWER_QUESTIONS)
     _ensure_open(question)
+    ensure_not_conflicted(question=question, expert=expert)
     answer = Answer.objects.create(question=question, author=expert, body=body, body_html=render_markdown(body))
     _count_published_answer(question, answer)
+    settle_assignment(question=question, expert=expert)
     Follow.objects.get_or_create(question=question, user=expert)
     _notify_question_people(question, kind=Notification.Kind.ANSWERED, actor=expert)
     return answer
@@ -148,10 +149,17 @@ def draft_board_answer(*, question: Question, expert: User, body: str, cosigners
     ``BOARD_ANSWER_QUORUM`` other experts co-sign it."""
     _require(expert, Capability.ANSWER_QUESTIONS)
     _ensure_open(question)
+    ensure_not_conflicted(question=question, expert=expert)
     answer = Answer.objects.create(
         question=question, author=expert, kind=Answer.Kind.BOARD, body=body, body_html=render_markdown(body)
     )
-    invited = [user for user in cosigners if user.pk != expert.pk and user_can(user, Capability.ANSWER_QUESTIONS)]
+    settle_assignment(question=question, expert=expert)
+    conflicted = set(question.conflicts.values_list("expert_id", flat=True))
+    invited = [
+        user
+        for user in cosigners
+        if user.pk != expert.pk and user.pk not in conflicted and user_can(user, Capability.ANSWER_QUESTIONS)
+    ]
     BoardSignature.objects.bulk_create(BoardSignature(answer=answer, expert=user) for user in invited)
     _notify_about_answer(answer, recipients=invited, kind=Notification.Kind.COSIGN_REQUESTED, actor=expert)
     return answer
@@ -167,6 +175,8 @@ def cosign_board_answer(*, answer: Answer, expert: User) -> Answer:
         raise ForumError(_("Only board answers are co-signed."))
     if answer.author_id == expert.pk:
         raise ForumError(_("The author of a board answer does not co-sign it."))
+    ensure_not_conflicted(question=answer.question, expert=expert)
+    settle_assignment(question=answer.question, expert=expert)
     signature, _created = BoardSignature.objects.get_or_create(answer=answer, expert=expert)
     if signature.signed_at is None:
         signature.signed_at = timezone.now()
@@ -273,6 +283,7 @@ def close_question(*, question: Question, staff: User, reason: str, duplicate_of
     question.duplicate_of = duplicate_of
     question.closed_at = timezone.now()
     question.save(update_fields=["status", "close_reason", "duplicate_of", "closed_at", "updated_at"])
+    cancel_open_assignments(question=question)
     _notify_question_people(question, kind=Notification.Kind.CLOSED, actor=staff)
     return question
 

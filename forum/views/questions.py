@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -50,7 +51,17 @@ def _posted_answer(request, question):
     return get_answer_for_user(request.user, question, int(value))
 
 
-def _run(request, action, success_message: str | None = None) -> bool:
+def safe_next(request) -> str | None:
+    """The page a quick action came from (the dashboard), if it is ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def run_service(request, action, success_message: str | None = None) -> bool:
     """Call a service; a refusal becomes a message for the user."""
     try:
         action()
@@ -88,7 +99,12 @@ def question_detail(request, pk: int):
 
 @capability_required(Capability.ASK_QUESTIONS)
 def ask(request):
-    form = AskForm(request.POST or None, request.FILES or None)
+    form = AskForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"counselling_case": request.GET.get("case")},
+    )
     if request.method == "POST":
         is_new = request.user.date_joined > timezone.now() - timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
         if response := _throttled(request, "ask_question_new_account" if is_new else "ask_question"):
@@ -102,6 +118,7 @@ def ask(request):
                 visibility=form.cleaned_data["visibility"],
                 device=form.device(),
                 attachments=form.cleaned_data["attachments"],
+                counselling_case=form.cleaned_data.get("counselling_case"),
             )
             messages.success(request, _("Your question is published. You will be notified of answers."))
             return redirect(question)
@@ -160,22 +177,22 @@ def answer(request, pk: int):
         context = question_page(user=request.user, question=question)
         context.update(answer_form=form, comment_form=CommentForm(), flag_form=FlagForm())
         return render(request, "forum/question_detail.html", context, status=400)
-    _run(
+    run_service(
         request,
         lambda: services.post_answer(question=question, expert=request.user, body=form.cleaned_data["body"]),
         _("Your answer is published."),
     )
-    return redirect(question)
+    return redirect(safe_next(request) or question)
 
 
 @capability_required(Capability.ANSWER_QUESTIONS)
 def board_answer(request, pk: int):
     question = get_question_for_user(request.user, pk)
-    form = BoardAnswerForm(request.POST or None, author=request.user)
+    form = BoardAnswerForm(request.POST or None, author=request.user, question=question)
     if request.method == "POST":
         if response := _throttled(request, "forum_write"):
             return response
-        if form.is_valid() and _run(
+        if form.is_valid() and run_service(
             request,
             lambda: services.draft_board_answer(
                 question=question,
@@ -203,12 +220,12 @@ def board_answer(request, pk: int):
 def cosign(request, pk: int, answer_pk: int):
     question = get_question_for_user(request.user, pk)
     board_answer = get_answer_for_user(request.user, question, answer_pk)
-    _run(
+    run_service(
         request,
         lambda: services.cosign_board_answer(answer=board_answer, expert=request.user),
         _("You co-signed the board answer."),
     )
-    return redirect(board_answer.get_absolute_url())
+    return redirect(safe_next(request) or board_answer.get_absolute_url())
 
 
 @signed_in_area
@@ -235,7 +252,7 @@ def comment(request, pk: int):
     form = CommentForm(request.POST)
     target = _posted_answer(request, question)
     if form.is_valid():
-        _run(
+        run_service(
             request,
             lambda: services.post_comment(
                 question=question, author=request.user, body=form.cleaned_data["body"], answer=target
@@ -252,7 +269,7 @@ def comment(request, pk: int):
 def accept(request, pk: int, answer_pk: int):
     question = get_question_for_user(request.user, pk)
     item = get_answer_for_user(request.user, question, answer_pk)
-    _run(
+    run_service(
         request,
         lambda: services.accept_answer(question=question, user=request.user, answer=item),
         _("You accepted this answer."),
@@ -267,7 +284,7 @@ def helpful(request, pk: int, answer_pk: int):
     item = get_answer_for_user(request.user, question, answer_pk)
     if response := _throttled(request, "forum_write"):
         return response
-    _run(request, lambda: services.toggle_helpful(answer=item, user=request.user))
+    run_service(request, lambda: services.toggle_helpful(answer=item, user=request.user))
     return redirect(item.get_absolute_url())
 
 
@@ -337,7 +354,7 @@ def close(request, pk: int):
         original = None
         if form.cleaned_data["duplicate_of"]:
             original = Question.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
-        if _run(
+        if run_service(
             request,
             lambda: services.close_question(
                 question=question, staff=request.user, reason=form.cleaned_data["reason"], duplicate_of=original

@@ -1,0 +1,2 @@
+"""The forum's pages: questions and answers (``questions``), the board's
+dashboards and assignments (``board``)."""
