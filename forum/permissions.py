@@ -35,7 +35,11 @@ def get_question_for_user(user, pk: int, *, write: bool = False) -> Question:
     """The question, if ``user`` may see it (and edit it, with ``write``); else 404,
     so that a confidential question's existence is not revealed either."""
     question = (
-        Question.objects.select_related("author__organisation", "organisation", "duplicate_of").filter(pk=pk).first()
+        Question.objects.select_related(
+            "author__organisation", "organisation", "duplicate_of", "counselling_case__project"
+        )
+        .filter(pk=pk)
+        .first()
     )
     if question is None or not can_see_question(user, question):
         raise Http404

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
+from experts.permissions import can_see_case
 from forum.filters import full_text_search_available
 from forum.models import (
     Answer,
@@ -78,6 +79,9 @@ def question_page(*, user, question: Question) -> dict:
         "is_following": user.is_authenticated and question.follows.filter(user=user).exists(),
         "may_answer": user_can(user, Capability.ANSWER_QUESTIONS) and not question.is_closed and not user_conflicted,
         "board_work": question_board_work(user=user, question=question),
+        "counselling_case": question.counselling_case
+        if question.counselling_case_id and can_see_case(user, question.counselling_case)
+        else None,
         "may_comment": may_comment(user, question) and not question.is_closed,
         "may_moderate": user_can(user, Capability.MODERATE),
         "may_edit": can_edit_question(user, question),

@@ -904,3 +904,12 @@ def test_the_admin_shows_the_three_models(admin_client, case):
     for model, item in (("fundedproject", case.project), ("counsellingcase", case), ("counsellingmeeting", meeting)):
         assert admin_client.get(reverse(f"admin:experts_{model}_changelist")).status_code == 200
         assert admin_client.get(reverse(f"admin:experts_{model}_change", args=[item.pk])).status_code == 200
+
+
+def test_the_question_page_links_its_case_for_those_who_may_read_it(client_for, case, member, other_member, expert):
+    question = QuestionFactory(author=member, title="Quale CET per lo studio pilota del progetto?")
+    Question.objects.filter(pk=question.pk).update(counselling_case=case)
+
+    for user, shown in ((member, True), (expert, True), (other_member, False)):
+        page = client_for(user).get(question.get_absolute_url()).content.decode()
+        assert (f'href="{case.get_absolute_url()}"' in page) is shown
