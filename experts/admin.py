@@ -60,3 +60,8 @@ class CounsellingMeetingAdmin(admin.ModelAdmin):
     search_fields = ["case__project__title", "attendees"]
     raw_id_fields = ["case", "recorded_by"]
     readonly_fields = ["notes_html", "outcomes_html", "created_at"]
+
+
+# The clinical network registers its own models.
+from experts.directory import admin as directory_admin  # noqa: E402, F401
+from experts.introductions import admin as introduction_admin  # noqa: E402, F401

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from experts import views
+from experts.directory import urls as directory_urls
+from experts.introductions import urls as introduction_urls
 
 app_name = "experts"
 
@@ -20,4 +22,7 @@ urlpatterns = [
     path("counselling/<int:pk>/assign/", views.assign_counsellors, name="case_assign"),
     path("counselling/<int:pk>/meetings/", views.record_meeting, name="case_meeting"),
     path("counselling/<int:pk>/close/", views.close_case, name="case_close"),
+    # The clinical network
+    *directory_urls.urlpatterns,
+    *introduction_urls.urlpatterns,
 ]

@@ -8,6 +8,12 @@ from tests.factories.forum import (
     FAQEntryFactory,
     QuestionFactory,
 )
+from tests.factories.network import (
+    ClinicalPopulationFactory,
+    ClinicContactFactory,
+    ClinicFactory,
+    DepartmentFactory,
+)
 
 __all__ = ["OrganisationFactory", "UserFactory"]
 __all__ += [
@@ -19,3 +25,4 @@ __all__ += [
     "QuestionFactory",
 ]
 __all__ += ["CounsellingCaseFactory", "CounsellingMeetingFactory", "FundedProjectFactory"]
+__all__ += ["ClinicContactFactory", "ClinicFactory", "ClinicalPopulationFactory", "DepartmentFactory"]

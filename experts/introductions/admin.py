@@ -1,0 +1,1 @@
+"""Admin registrations, imported by experts.admin."""
