@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from experts.models import ExpertProfile, Sector, Topic
+from experts.models import Clinic, ClinicalPopulation, ClinicContact, ExpertProfile, Sector, Topic
 from forum.models import Answer, Assignment, FAQEntry, Question
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
@@ -69,6 +69,12 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     today = timezone.localdate()
     assert Assignment.objects.overdue(today).count() == 1
     assert Question.objects.awaiting_assignment().count() == 5
+    # The clinical network: Lombardy hospitals, one whose listing consent has lapsed.
+    assert Clinic.objects.count() == 10
+    assert Clinic.objects.listed().count() == 9
+    assert set(Clinic.objects.values_list("province", flat=True)) >= {"MI", "MB", "PV", "BG", "BS"}
+    assert ClinicalPopulation.objects.filter(includes_minors=True).exists()
+    assert ClinicContact.objects.reachable().count() == 11
     assert set(Organisation.objects.values_list("kind", flat=True)) == set(Organisation.Kind.values)
     assert Organisation.objects.count() == 8
     assert Topic.objects.count() == 12
