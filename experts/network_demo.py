@@ -8,11 +8,25 @@ The experience flags, departments and patient numbers are demo figures, not
 the hospitals' own statistics.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from experts.models import AgeGroup, CareSetting, Clinic, ClinicalPopulation, ClinicContact, ClinicType, Department
+from experts.introductions import services
+from experts.models import (
+    AgeGroup,
+    CareSetting,
+    Clinic,
+    ClinicalPopulation,
+    ClinicContact,
+    ClinicType,
+    CounsellingCase,
+    Department,
+    FacilitatedInvestigation,
+    FeasibilityRequest,
+    Introduction,
+    InvestigationStage,
+)
 
 CET = "Comitato Etico Territoriale Lombardia {}"
 
@@ -226,3 +240,186 @@ def seed_network() -> list[Clinic]:
             consent_given_on=today - timedelta(days=100),
         )
     return clinics
+
+
+# Introductions and the investigations that came of them: one in every stage.
+# (title, member index, clinic index, population index, device, investigation, stage, CIV-ID, stop note)
+INVESTIGATIONS = [
+    (
+        "SMART-HEAL: medicazione sensorizzata nelle ulcere del piede diabetico",
+        0,
+        0,
+        3,
+        "Medicazione con sensori di temperatura e pH per ulcere croniche (classe IIb, non marcata CE).",
+        "Indagine pilota ai sensi dell'art. 62 su 30 pazienti con ulcera del piede diabetico, 12 settimane.",
+        InvestigationStage.FEASIBILITY,
+        "",
+        "",
+    ),
+    (
+        "PASSO-SMART: sistema indossabile per il cammino dopo l'ictus",
+        1,
+        1,
+        4,
+        "Solette con sensori inerziali e biofeedback vibratorio per la riabilitazione del cammino (classe IIa).",
+        "Studio pilota randomizzato su 40 pazienti con esiti di ictus ischemico, in riabilitazione ambulatoriale.",
+        InvestigationStage.PLAN,
+        "",
+        "",
+    ),
+    (
+        "AF-PATCH: cerotto ECG per la diagnosi di fibrillazione atriale",
+        0,
+        4,
+        9,
+        "Cerotto ECG monouso da 14 giorni con algoritmo di rilevazione della fibrillazione atriale (classe IIa).",
+        "Indagine di prestazione clinica confrontata con l'Holter, 200 pazienti ambulatoriali.",
+        InvestigationStage.SUBMITTED,
+        "",
+        "",
+    ),
+    (
+        "TREMOR-SENSE: sensore da polso nella malattia di Parkinson",
+        1,
+        5,
+        12,
+        "Bracciale con accelerometro che misura il tremore e le fluttuazioni motorie (classe IIa).",
+        "Studio di validazione rispetto alla scala MDS-UPDRS su 60 pazienti ambulatoriali.",
+        InvestigationStage.APPROVED,
+        "CIV-26-02-004512",
+        "",
+    ),
+    (
+        "KNEE-PMCF: follow-up clinico della protesi di ginocchio",
+        0,
+        6,
+        13,
+        "Protesi totale di ginocchio con nuovo rivestimento, già marcata CE (classe III).",
+        "Indagine PMCF ai sensi dell'art. 74(1), 150 pazienti, follow-up a due anni.",
+        InvestigationStage.ENROLLING,
+        "CIV-25-11-003877",
+        "",
+    ),
+    (
+        "COPD-HOME: telemonitoraggio domiciliare nella BPCO",
+        1,
+        7,
+        15,
+        "Pulsossimetro connesso con piattaforma di telemonitoraggio (classe IIa, marcato CE).",
+        "Studio post-market su 80 pazienti seguiti a domicilio per sei mesi.",
+        InvestigationStage.COMPLETED,
+        "CIV-24-09-001964",
+        "",
+    ),
+    (
+        "HF-SENSE: sensore di congestione nell'insufficienza cardiaca",
+        0,
+        3,
+        7,
+        "Sensore impiantabile di pressione polmonare per l'insufficienza cardiaca (classe III).",
+        "Indagine pivotale multicentrica, 120 pazienti.",
+        InvestigationStage.STOPPED,
+        "CIV-25-04-002210",
+        "Interrotta dal promotore: arruolamento troppo lento rispetto al piano.",
+    ),
+]
+
+STAGE_ORDER = [stage for stage in InvestigationStage if stage != InvestigationStage.STOPPED]
+
+
+def _contact_of(clinic: Clinic) -> ClinicContact:
+    return clinic.contacts.reachable().order_by("pk").first()
+
+
+def _backdate(introduction: Introduction, request: FeasibilityRequest, started) -> None:
+    """Date an introduction as if it had been asked, sent and answered before ``started``."""
+
+    def moment(days_before: int):
+        return timezone.make_aware(datetime.combine(started - timedelta(days=days_before), time(10)))
+
+    Introduction.objects.filter(pk=introduction.pk).update(created_at=moment(20), sent_at=moment(15))
+    FeasibilityRequest.objects.filter(pk=request.pk).update(created_at=moment(15), answered_at=moment(8))
+    introduction.refresh_from_db()
+
+
+def seed_introductions(*, members: list, staff, clinics: list[Clinic]) -> int:
+    """Introductions in every state and one facilitated investigation in each
+    stage, through the services as the pages make them; once. Returns how many
+    investigations exist."""
+    if FacilitatedInvestigation.objects.exists():
+        return FacilitatedInvestigation.objects.count()
+    today = timezone.localdate()
+    populations = list(ClinicalPopulation.objects.filter(clinic__in=clinics).order_by("pk"))
+    gait_case = CounsellingCase.objects.filter(organisation=members[1].organisation).first()
+
+    for title, member_index, clinic_index, population_index, device, plan, stage, civ_id, note in INVESTIGATIONS:
+        member, clinic = members[member_index], clinics[clinic_index]
+        introduction = services.request_introduction(
+            member=member,
+            device=device,
+            investigation=plan,
+            clinics=[clinic],
+            populations=[populations[population_index]],
+            counselling_case=gait_case if stage == InvestigationStage.PLAN else None,
+        )
+        (request,) = services.send_feasibility_requests(
+            introduction=introduction,
+            reviewer=staff,
+            contacts=[_contact_of(clinic)],
+            message="Il board vi chiede se il vostro centro è interessato a questa indagine.",
+            reply_by=services.default_reply_by(today),
+        )
+        services.record_feasibility_answer(
+            feasibility_request=request,
+            answer=FeasibilityRequest.Answer.INTERESTED,
+            comment="Interessati: abbiamo la popolazione e un'unità di ricerca clinica dedicata.",
+        )
+        # Stages reached in the past, a few weeks apart, up to the target one.
+        reached = STAGE_ORDER[: STAGE_ORDER.index(stage) + 1] if stage in STAGE_ORDER else STAGE_ORDER[:3]
+        started = today - timedelta(days=30 * len(reached) + 10)
+        _backdate(introduction, request, started)
+        investigation = services.start_investigation(
+            introduction=introduction, reviewer=staff, title=title, clinics=[clinic], started_on=started
+        )
+        for step, later in enumerate(reached[1:], start=1):
+            services.record_stage(
+                investigation=investigation, user=staff, stage=later, on=started + timedelta(days=30 * step)
+            )
+        if stage == InvestigationStage.STOPPED:
+            services.record_stage(
+                investigation=investigation, user=staff, stage=stage, on=today - timedelta(days=5), note=note
+            )
+        if civ_id:
+            services.update_investigation(investigation=investigation, user=staff, title=title, civ_id=civ_id)
+        if stage == InvestigationStage.COMPLETED:
+            services.close_introduction(introduction=introduction, reviewer=staff, status=Introduction.Status.CLOSED)
+
+    # Requests still under way: one the board is to propose clinics for, one awaiting the clinics' replies.
+    services.request_introduction(
+        member=members[0],
+        device="Sistema di monitoraggio continuo del glucosio con sensore sottocutaneo a 14 giorni (classe IIb).",
+        investigation="Indagine di accuratezza rispetto al riferimento di laboratorio, 100 adulti con diabete.",
+        board_proposes=True,
+    )
+    declined = services.request_introduction(
+        member=members[0],
+        device="App di benessere per il monitoraggio del sonno, senza finalità mediche.",
+        investigation="Studio di usabilità con 15 volontari sani.",
+        board_proposes=True,
+    )
+    # Not a medical device (MDR Art. 2(1)): no clinical investigation to broker.
+    services.close_introduction(introduction=declined, reviewer=staff, status=Introduction.Status.DECLINED)
+    awaiting = services.request_introduction(
+        member=members[1],
+        device="Esoscheletro per arto superiore per la riabilitazione dopo ictus (classe IIa).",
+        investigation="Studio pilota su 20 pazienti ricoverati in riabilitazione neurologica.",
+        clinics=[clinics[1], clinics[3]],
+    )
+    services.send_feasibility_requests(
+        introduction=awaiting,
+        reviewer=staff,
+        contacts=[_contact_of(clinics[1]), _contact_of(clinics[3])],
+        message="Il board vi chiede se il vostro centro è interessato a questa indagine.",
+        reply_by=services.default_reply_by(today),
+    )
+    return FacilitatedInvestigation.objects.count()

@@ -11,6 +11,7 @@ def _navigation(request, user) -> list[dict]:
         {"label": _("Questions"), "url": reverse("forum:list")},
         {"label": _("FAQ"), "url": reverse("forum:faq")},
         {"label": _("The board"), "url": reverse("experts:board")},
+        {"label": _("Clinical network"), "url": reverse("experts:clinics")},
     ]
     if user is not None and user.is_authenticated:
         if user_can(user, Capability.TRIAGE_QUESTIONS):

@@ -55,12 +55,24 @@ class QueuedEmailBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-def mail_user(*, user, subject: Callable[[], str], template: str, context: dict) -> None:
-    """Email ``user`` in their own language.
+def send_in_language(*, to: str, language: str, subject: Callable[[], str], template: str, context: dict) -> None:
+    """Email the address ``to`` in ``language``: for people without an account
+    (clinic contacts), and for users through ``mail_user``.
 
     ``subject`` is called once that language is active, so its translation
     and any dates in it follow the recipient, not the sender.
     """
-    with translation.override(user.preferred_language):
-        body = render_to_string(template, {"recipient": user, "site_url": settings.SITE_URL, **context})
-        send_mail(f"[CTCC] {subject()}"[:200], body, None, [user.email])
+    with translation.override(language):
+        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+        send_mail(f"[CTCC] {subject()}"[:200], body, None, [to])
+
+
+def mail_user(*, user, subject: Callable[[], str], template: str, context: dict) -> None:
+    """Email ``user`` in their own language (``recipient`` in the template)."""
+    send_in_language(
+        to=user.email,
+        language=user.preferred_language,
+        subject=subject,
+        template=template,
+        context={"recipient": user, **context},
+    )

@@ -199,6 +199,9 @@ ACCOUNT_RATE_LIMITS = {
     "ask_question": "20/h/user",
     "forum_write": "60/h/user",
     "forum_preview": "120/m/user",
+    "introduction_request": "10/h/user",
+    # The clinic contacts' personal links (no account): by address, against guessing.
+    "feasibility_answer": "30/10m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CTCC Lombardia"

@@ -155,7 +155,12 @@ class ClinicalPopulation(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="populations")
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="populations"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="populations",
     )
     condition = models.CharField(_("condition"), max_length=200)
     icd10_code = models.CharField(_("ICD-10 code"), max_length=8, validators=[icd10_validator])
@@ -193,7 +198,12 @@ class ClinicContact(models.Model):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="contacts")
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
     )
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(
@@ -210,7 +220,7 @@ class ClinicContact(models.Model):
     )
     # Erasure on request keeps the row (the introductions it took part in
     # stay counted) and removes the personal data.
-    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ClinicContactQuerySet.as_manager()
@@ -229,19 +239,32 @@ class DirectoryChange(models.Model):
     export or erasure of a contact's personal data."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        UPDATED = "updated", _("updated")
-        DELETED = "deleted", _("deleted")
-        EXPORTED = "exported", _("personal data exported")
-        ERASED = "erased", _("personal data erased")
+        # Nouns, so that the labels agree with any object in Italian.
+        CREATED = "created", _("creation")
+        UPDATED = "updated", _("change")
+        DELETED = "deleted", _("deletion")
+        EXPORTED = "exported", _("export of personal data")
+        ERASED = "erased", _("erasure of personal data")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=16, choices=Action.choices)
-    object_type = models.CharField(max_length=40)
-    object_id = models.PositiveBigIntegerField()
-    object_repr = models.CharField(max_length=200)
-    changes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # The clinic the changed object belongs to, so that the clinic's history
+    # keeps the departments, populations and contacts deleted since.
+    clinic = models.ForeignKey(
+        Clinic,
+        verbose_name=_("clinic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_changes",
+    )
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object ID"))
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -159,6 +159,10 @@ class Notification(models.Model):
         ASSIGNMENT_OVERDUE = "assignment_overdue", _("Answer overdue")
         ASSIGNMENT_DECLINED = "assignment_declined", _("Assignment declined")
         CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+        INTRODUCTION_REQUESTED = "introduction_requested", _("Introduction requested")
+        INTRODUCTION_SENT = "introduction_sent", _("Feasibility request sent to clinics")
+        FEASIBILITY_ANSWERED = "feasibility_answered", _("A clinic answered")
+        INTRODUCTION_CLOSED = "introduction_closed", _("Introduction closed")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)

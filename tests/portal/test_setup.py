@@ -9,7 +9,17 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from experts.models import Clinic, ClinicalPopulation, ClinicContact, ExpertProfile, Sector, Topic
+from experts.models import (
+    Clinic,
+    ClinicalPopulation,
+    ClinicContact,
+    ExpertProfile,
+    FacilitatedInvestigation,
+    Introduction,
+    InvestigationStage,
+    Sector,
+    Topic,
+)
 from forum.models import Answer, Assignment, FAQEntry, Question
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
@@ -75,6 +85,10 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     assert set(Clinic.objects.values_list("province", flat=True)) >= {"MI", "MB", "PV", "BG", "BS"}
     assert ClinicalPopulation.objects.filter(includes_minors=True).exists()
     assert ClinicContact.objects.reachable().count() == 11
+    # Introductions in every state, and a facilitated investigation in every stage.
+    assert set(Introduction.objects.values_list("status", flat=True)) == set(Introduction.Status.values)
+    assert set(FacilitatedInvestigation.objects.values_list("stage", flat=True)) == set(InvestigationStage.values)
+    assert FacilitatedInvestigation.objects.facilitated().count() == 5
     assert set(Organisation.objects.values_list("kind", flat=True)) == set(Organisation.Kind.values)
     assert Organisation.objects.count() == 8
     assert Topic.objects.count() == 12

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from experts.demo import seed_counselling
 from experts.models import ExpertProfile, Sector, Topic
-from experts.network_demo import seed_network
+from experts.network_demo import seed_introductions, seed_network
 from experts.taxonomy import sync_topics
 from forum.demo import link_counselling_questions, seed_board_work, seed_forum
 from forum.models import Question
@@ -193,12 +193,17 @@ class Command(BaseCommand):
             )
             link_counselling_questions()
             clinics = seed_network()
+            investigations = seed_introductions(
+                members=[users["member@demo.example.org"], users["member2@demo.example.org"]],
+                staff=users["staff@demo.example.org"],
+                clinics=clinics,
+            )
             questions = Question.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organisations)} organisations, {topics} topics, "
                 f"{len(EXPERT_PROFILES)} experts, {questions} questions, {assignments} assignments, "
-                f"{projects} funded projects, {len(clinics)} clinics."
+                f"{projects} funded projects, {len(clinics)} clinics, {investigations} facilitated investigations."
             )
         )
         if any(created):
