@@ -51,6 +51,10 @@ def _secret_key() -> str:
             raise ImproperlyConfigured("SECRET_KEY must be a random string of 50 characters or more.")
         return key
     if not DEBUG:
+        if env_bool("PORTAL_MANAGEMENT_COMMAND", False):
+            # manage.py: Django checks the key when a command first uses it, so
+            # commands that never sign anything (makemigrations, check) run without one.
+            return ""
         raise ImproperlyConfigured("Set SECRET_KEY: the portal does not start without one unless DEBUG is on.")
     # Local development: a key generated once and kept, so sessions survive restarts.
     key_file = VAR_DIR / "secret_key"

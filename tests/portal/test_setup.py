@@ -47,6 +47,30 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_management_commands_that_never_sign_run_without_a_secret_key(tmp_path):
+    result = _run_python(
+        "import sys; sys.argv = ['manage.py', 'makemigrations', '--check', '--dry-run']; "
+        "exec(open('manage.py').read())",
+        DEBUG="0",
+        VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_a_management_command_that_signs_needs_the_secret_key(tmp_path):
+    result = _run_python(
+        "import sys; sys.argv = ['manage.py', 'shell', '-c', 'from django.core import signing; signing.dumps(1)']; "
+        "exec(open('manage.py').read())",
+        DEBUG="0",
+        VAR_DIR=str(tmp_path),
+    )
+
+    assert result.returncode != 0
+    assert "The SECRET_KEY setting must not be empty." in result.stderr
+
+
 def test_production_refuses_a_weak_secret_key(tmp_path):
     result = _import_settings(DEBUG="0", SECRET_KEY="django-insecure-short", VAR_DIR=str(tmp_path))
 
