@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from experts.models import ExpertProfile, FundedProject, Sector, Topic
 from portal.accounts.models import Organisation, User
-from portal.accounts.roles import CAPABILITIES, Capability
+from portal.accounts.roles import Capability
 
 
 class InviteExpertForm(forms.Form):
@@ -121,11 +121,6 @@ class ExpertChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({profile.affiliation})" if profile else obj.full_name
 
 
-def board_experts():
-    roles = [role for role, capabilities in CAPABILITIES.items() if Capability.ANSWER_QUESTIONS in capabilities]
-    return User.objects.filter(role__in=roles, is_active=True).select_related("expert_profile")
-
-
 class AssignCounsellorsForm(forms.Form):
     experts = ExpertChoiceField(
         label=_("Experts who counsel the project"),
@@ -136,7 +131,9 @@ class AssignCounsellorsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = board_experts()
+        self.fields["experts"].queryset = User.objects.with_capability(Capability.ANSWER_QUESTIONS).select_related(
+            "expert_profile"
+        )
 
 
 class CounsellingMeetingForm(forms.Form):

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from experts.introductions import services
+from experts.introductions.selectors import STAGE_ORDER
 from experts.models import (
     AgeGroup,
     CareSetting,
@@ -323,8 +324,6 @@ INVESTIGATIONS = [
         "Interrotta dal promotore: arruolamento troppo lento rispetto al piano.",
     ),
 ]
-
-STAGE_ORDER = [stage for stage in InvestigationStage if stage != InvestigationStage.STOPPED]
 
 
 def _contact_of(clinic: Clinic) -> ClinicContact:

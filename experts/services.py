@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from experts.models import CounsellingCase, CounsellingMeeting, ExpertProfile, FundedProject
 from experts.permissions import can_request_counselling, can_work_on_case, is_on_board, manages_counselling
 from portal.accounts.models import Notification, Organisation, User
-from portal.accounts.roles import CAPABILITIES, Capability, Role, user_can
+from portal.accounts.roles import Capability, Role, user_can
 from portal.accounts.services import notify
 from portal.markdown import render_markdown
 
@@ -144,11 +144,6 @@ def update_project(*, staff: User, project: FundedProject, beneficiaries, **fiel
     return project
 
 
-def _counselling_managers():
-    roles = [role for role, capabilities in CAPABILITIES.items() if Capability.MANAGE_COUNSELLING in capabilities]
-    return User.objects.filter(role__in=roles, is_active=True)
-
-
 def _case_readers(case: CounsellingCase) -> list[User]:
     """Who hears of a case's progress: its experts, and its requester while
     they still belong to the case's organisation (notes never reach another)."""
@@ -186,7 +181,12 @@ def request_counselling(*, member: User, project: FundedProject, needs: str) -> 
     case = CounsellingCase.objects.create(
         project=project, organisation_id=member.organisation_id, requested_by=member, needs=needs.strip()
     )
-    _notify_about(case, recipients=_counselling_managers(), kind=Notification.Kind.COUNSELLING_REQUESTED, actor=member)
+    _notify_about(
+        case,
+        recipients=User.objects.with_capability(Capability.MANAGE_COUNSELLING),
+        kind=Notification.Kind.COUNSELLING_REQUESTED,
+        actor=member,
+    )
     return case
 
 

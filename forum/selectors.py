@@ -51,7 +51,8 @@ def question_page(*, user, question: Question) -> dict:
             HelpfulVote.objects.filter(user=user, answer__question=question).values_list("answer_id", flat=True)
         )
     # An expert who declared a conflict of interest is not named among the co-signers.
-    conflicted = set(question.conflicts.values_list("expert_id", flat=True))
+    conflicts = list(question.conflicts.select_related("expert"))
+    conflicted = {conflict.expert_id for conflict in conflicts}
     user_conflicted = user.pk in conflicted
     for answer in answers:
         answer.marked_helpful = answer.pk in helpful_ids
@@ -78,7 +79,7 @@ def question_page(*, user, question: Question) -> dict:
         "is_asker": user.is_authenticated and question.author_id == user.pk,
         "is_following": user.is_authenticated and question.follows.filter(user=user).exists(),
         "may_answer": user_can(user, Capability.ANSWER_QUESTIONS) and not question.is_closed and not user_conflicted,
-        "board_work": question_board_work(user=user, question=question),
+        "board_work": question_board_work(user=user, question=question, conflicts=conflicts),
         "counselling_case": question.counselling_case
         if question.counselling_case_id and can_see_case(user, question.counselling_case)
         else None,
@@ -227,9 +228,11 @@ def expert_dashboard(*, expert: User, today: date) -> dict:
         .select_related("answer__question", "answer__author")
         .order_by("invited_at")
     )
-    answered = Assignment.objects.filter(
-        expert=expert, status=Assignment.Status.ANSWERED, closed_at__gte=timezone.now() - ANSWER_TIME_WINDOW
-    ).values_list("created_at", "closed_at")
+    answered = list(
+        Assignment.objects.filter(
+            expert=expert, status=Assignment.Status.ANSWERED, closed_at__gte=timezone.now() - ANSWER_TIME_WINDOW
+        ).values_list("created_at", "closed_at")
+    )
     return {
         "today": today,
         "profile": profile,
@@ -279,13 +282,12 @@ def board_dashboard(*, today: date, triage_page: str | None, assignments_page: s
     }
 
 
-def question_board_work(*, user: User, question: Question) -> dict | None:
+def question_board_work(*, user: User, question: Question, conflicts: list[ConflictOfInterest]) -> dict | None:
     """The board's panel on a question page (assignments, conflicts, what the
     user may do); None for those outside the board and staff."""
     if not user_can(user, Capability.USE_BOARD_DASHBOARD):
         return None
     assignments = list(question.assignments.select_related("expert", "assigned_by").order_by("-created_at"))
-    conflicts = list(question.conflicts.select_related("expert"))
     is_expert = user_can(user, Capability.ANSWER_QUESTIONS)
     conflicted = any(c.expert_id == user.pk for c in conflicts)
     mine = next((a for a in assignments if a.expert_id == user.pk and a.is_open), None)

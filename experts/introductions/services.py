@@ -39,7 +39,7 @@ from experts.models import (
 )
 from experts.models.introductions import hash_token
 from portal.accounts.models import Notification, User
-from portal.accounts.roles import CAPABILITIES, Capability
+from portal.accounts.roles import Capability
 from portal.accounts.services import notify
 from portal.mail import send_in_language
 
@@ -93,11 +93,6 @@ def normalise_civ_id(value: str) -> str:
 
 def is_valid_civ_id(value: str) -> bool:
     return bool(CIV_ID_PATTERN.match(value))
-
-
-def _directory_staff():
-    roles = [role for role, capabilities in CAPABILITIES.items() if Capability.MANAGE_DIRECTORY in capabilities]
-    return User.objects.filter(role__in=roles, is_active=True)
 
 
 def _requester(introduction: Introduction) -> list[User]:
@@ -164,7 +159,10 @@ def request_introduction(
     introduction.clinics.set(clinics)
     introduction.populations.set(populations)
     _notify_about(
-        introduction, recipients=_directory_staff(), kind=Notification.Kind.INTRODUCTION_REQUESTED, actor=member
+        introduction,
+        recipients=User.objects.with_capability(Capability.MANAGE_DIRECTORY),
+        kind=Notification.Kind.INTRODUCTION_REQUESTED,
+        actor=member,
     )
     return introduction
 

@@ -30,18 +30,19 @@ def awaits_assignment(question: Question) -> bool:
     return Question.objects.awaiting_assignment().filter(pk=question.pk).exists()
 
 
-def _staff_to_tell_extra(*also: User | None) -> list[User]:
-    # An administrator who assigned is told too; cluster staff always are.
-    return [
+def _cluster_staff() -> list[User]:
+    return list(User.objects.filter(role=Role.STAFF, is_active=True))
+
+
+def _staff_to_tell(*assigners: User | None, staff: list[User] | None = None) -> list[User]:
+    """Cluster staff (``staff`` when the caller has them already), and an
+    administrator who assigned the question."""
+    admins = [
         user
-        for user in also
+        for user in assigners
         if user is not None and user.role != Role.STAFF and user_can(user, Capability.TRIAGE_QUESTIONS)
     ]
-
-
-def _staff_to_tell(*also: User | None) -> list[User]:
-    """Cluster staff, and whoever else assigned the question."""
-    return [*User.objects.filter(role=Role.STAFF, is_active=True), *_staff_to_tell_extra(*also)]
+    return [*(_cluster_staff() if staff is None else staff), *admins]
 
 
 def _notify_about(question: Question, *, recipients, kind: str, actor: User | None, email: bool = True) -> None:
@@ -235,10 +236,10 @@ def escalate_overdue_assignments(*, today: date) -> int:
     claimed = [assignment for assignment in overdue if _claim(assignment, "escalated_on", today)]
     if not claimed:
         return 0
-    staff = list(User.objects.filter(role=Role.STAFF, is_active=True))
+    staff = _cluster_staff()
     recipients: dict[int, tuple[User, list[Assignment]]] = {}
     for assignment in claimed:
-        people = [*staff, *_staff_to_tell_extra(assignment.assigned_by)]
+        people = _staff_to_tell(assignment.assigned_by, staff=staff)
         for person in people:
             recipients.setdefault(person.pk, (person, []))[1].append(assignment)
         _notify_about(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.roles import MFA_REQUIRED_ROLES, Role
+from portal.accounts.roles import MFA_REQUIRED_ROLES, Role, roles_with
 
 
 class Organisation(models.Model):
@@ -50,6 +50,10 @@ class UserManager(BaseUserManager):
     def create_user(self, email: str, password: str | None = None, **fields):
         fields.setdefault("role", Role.MEMBER)
         return self._create_user(email, password, **fields)
+
+    def with_capability(self, capability):
+        """Active users whose role holds ``capability`` (e.g. the staff to tell)."""
+        return self.filter(role__in=roles_with(capability), is_active=True)
 
     def create_superuser(self, email: str, password: str | None = None, **fields):
         fields["role"] = Role.ADMINISTRATOR

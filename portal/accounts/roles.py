@@ -62,6 +62,11 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
 MFA_REQUIRED_ROLES = frozenset({Role.EXPERT, Role.STAFF, Role.ADMINISTRATOR})
 
 
+def roles_with(capability: Capability) -> list[Role]:
+    """The roles holding ``capability``."""
+    return [role for role, capabilities in CAPABILITIES.items() if capability in capabilities]
+
+
 def user_can(user, capability: Capability) -> bool:
     """Whether ``user`` (possibly anonymous) has ``capability``."""
     if not user.is_authenticated or not user.is_active:
