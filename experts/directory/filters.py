@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from experts.directory.permissions import manages_directory
-from experts.directory.selectors import matching_clinics
+from experts.directory.selectors import fuzzy_search_available, matching_clinics
 from experts.models import AgeGroup, CareSetting, Clinic, ClinicType, Province
 
 
@@ -75,6 +75,9 @@ class ClinicFilter(django_filters.FilterSet):
         # Only staff see unlisted clinics, so only they filter by listing.
         if not manages_directory(user):
             del self.filters["listing"]
+        if not fuzzy_search_available():
+            # Without pg_trgm (SQLite, a first run) the search matches words exactly.
+            self.filters["q"].extra["help_text"] = _("Words of a clinic's name or of a condition.")
 
     def _later(self, queryset, name, value):
         return queryset  # the search and the population criteria are applied together, below

@@ -481,6 +481,18 @@ def test_search_falls_back_to_substrings_on_sqlite(anonymous_client, clinic):
     assert names(typo) == []
 
 
+def test_the_search_help_promises_typo_tolerance_only_where_there_is_some(anonymous_client):
+    help_text = str(anonymous_client.get(reverse("experts:clinics")).context["filter"].form["q"].help_text)
+
+    if POSTGRESQL:
+        assert "cardiolgia" in help_text
+    else:
+        assert help_text in {
+            "Words of a clinic's name or of a condition.",
+            "Parole del nome di un centro o di una patologia.",
+        }
+
+
 fuzzy = pytest.mark.skipif(
     not POSTGRESQL, reason="fuzzy search needs PostgreSQL's pg_trgm; on SQLite the list falls back to substrings"
 )
