@@ -12,6 +12,7 @@ def _navigation(request, user) -> list[dict]:
         {"label": _("FAQ"), "url": reverse("forum:faq")},
         {"label": _("The board"), "url": reverse("experts:board")},
         {"label": _("Clinical network"), "url": reverse("experts:clinics")},
+        {"label": _("Guidelines"), "url": reverse("guidelines:current")},
     ]
     if user is not None and user.is_authenticated:
         if user_can(user, Capability.TRIAGE_QUESTIONS):

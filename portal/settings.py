@@ -204,6 +204,8 @@ ACCOUNT_RATE_LIMITS = {
     "forum_write": "60/h/user",
     "forum_preview": "120/m/user",
     "introduction_request": "10/h/user",
+    "guidelines_write": "120/h/user",
+    "guidelines_pdf": "20/m/ip",
     # The clinic contacts' personal links (no account): by address, against guessing.
     "feasibility_answer": "30/10m/ip",
 }
@@ -350,5 +352,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "WARNING"}},
+    # WeasyPrint reports each layout step of each page at INFO.
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("forum/", include("forum.urls")),
     path("board/", include("experts.urls")),
+    path("guidelines/", include("guidelines.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

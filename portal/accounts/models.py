@@ -167,6 +167,9 @@ class Notification(models.Model):
         INTRODUCTION_SENT = "introduction_sent", _("Feasibility request sent to clinics")
         FEASIBILITY_ANSWERED = "feasibility_answered", _("A clinic answered")
         INTRODUCTION_CLOSED = "introduction_closed", _("Introduction closed")
+        GUIDELINES_REVIEW = "guidelines_review", _("Guidelines draft submitted for review")
+        GUIDELINES_COMMENT = "guidelines_comment", _("Comment on the guidelines draft")
+        GUIDELINES_PUBLISHED = "guidelines_published", _("New version of the guidelines")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -39,18 +39,24 @@ def signed_in_area(view: Callable) -> Callable:
     return _mark_mfa_protected(wrapped)
 
 
-def capability_required(capability: Capability) -> Callable:
-    """A page for the roles holding ``capability`` (403 for the others)."""
+def allowed_if(may: Callable) -> Callable:
+    """A page for the signed-in users for whom ``may(user)`` holds (403 for the
+    others); privileged roles need MFA first."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user_can(request.user, capability):
+            if not may(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return _mark_mfa_protected(wrapped)
 
     return decorator
+
+
+def capability_required(capability: Capability) -> Callable:
+    """A page for the roles holding ``capability`` (403 for the others)."""
+    return allowed_if(lambda user: user_can(user, capability))

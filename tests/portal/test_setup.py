@@ -21,6 +21,7 @@ from experts.models import (
     Topic,
 )
 from forum.models import Answer, Assignment, FAQEntry, Question
+from guidelines.models import Editor, Thread, Version
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
 
@@ -122,6 +123,15 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     assert Answer.objects.filter(kind=Answer.Kind.BOARD, board_published_at__isnull=False).count() == 1
     assert FAQEntry.objects.published().count() == 3
     assert User.objects.get(email="member@demo.example.org").check_password("demo-ctcc-2026")
+    # The guidelines: 1.0 and 1.1 published, demo content, a draft under review
+    # with one section not yet translated.
+    assert [v.number for v in Version.objects.published()] == ["1.1", "1.0"]
+    draft = Version.objects.draft().get()
+    assert draft.is_demo and draft.based_on.number == "1.1"
+    assert draft.review_rounds.filter(closed_at__isnull=True).count() == 1
+    assert draft.sections.filter(body_en="").count() == 1
+    assert Thread.objects.filter(section__version=draft).count() == 3
+    assert Editor.objects.count() == 1
     output = capsys.readouterr().out
     assert "admin@demo.example.org" in output
     assert "demo-ctcc-2026" in output

@@ -16,6 +16,7 @@ from experts.network_demo import seed_introductions, seed_network
 from experts.taxonomy import sync_topics
 from forum.demo import link_counselling_questions, seed_board_work, seed_forum
 from forum.models import Question
+from guidelines.demo import seed_guidelines
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
 
@@ -198,12 +199,19 @@ class Command(BaseCommand):
                 staff=users["staff@demo.example.org"],
                 clinics=clinics,
             )
+            versions = seed_guidelines(
+                staff=users["staff@demo.example.org"],
+                editor=users["expert3@demo.example.org"],
+                reviewers=[users[f"expert{n}@demo.example.org"] for n in ("", "2", "3")],
+                subscribers=[users["member@demo.example.org"], users["member2@demo.example.org"]],
+            )
             questions = Question.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organisations)} organisations, {topics} topics, "
                 f"{len(EXPERT_PROFILES)} experts, {questions} questions, {assignments} assignments, "
-                f"{projects} funded projects, {len(clinics)} clinics, {investigations} facilitated investigations."
+                f"{projects} funded projects, {len(clinics)} clinics, {investigations} facilitated investigations, "
+                f"{versions} guidelines versions published."
             )
         )
         if any(created):
