@@ -42,7 +42,7 @@ class NewSectionForm(SectionForm):
 
 
 class ReferenceForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Source"), choices=Reference.Kind.choices)
+    kind = forms.ChoiceField(label=_("Source"), choices=[("", "—"), *Reference.Kind.choices], required=False)
     document = forms.CharField(
         label=_("Document"),
         max_length=120,
@@ -57,7 +57,12 @@ class ReferenceForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind and not data.get("document"):
+        details = any(data.get(name) for name in ("document", "revision", "locator", "title", "url"))
+        if not kind:
+            if details:
+                self.add_error("kind", _("Choose the source."))
+            return data
+        if not data.get("document"):
             default = Reference.DEFAULT_DOCUMENTS.get(kind)
             if default is None:
                 self.add_error("document", _("Name the document."))
@@ -71,7 +76,7 @@ class BaseReferenceFormSet(forms.BaseFormSet):
         return [
             ReferenceData(**{name: form.cleaned_data.get(name, "") for name in ReferenceForm.base_fields})
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            if form.cleaned_data.get("kind") and not self._should_delete_form(form)
         ]
 
 
