@@ -31,6 +31,11 @@ def can_comment(user) -> bool:
     return can_see_draft(user)
 
 
+def can_review(user) -> bool:
+    """Mark sections of the draft as reviewed: the board's experts."""
+    return user_can(user, Capability.ANSWER_QUESTIONS)
+
+
 def can_edit_draft(user) -> bool:
     return user_can(user, Capability.EDIT_GUIDELINES) or is_editor(user)
 

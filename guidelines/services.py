@@ -23,7 +23,7 @@ from guidelines.models import (
     Thread,
     Version,
 )
-from guidelines.permissions import can_comment, can_edit_draft, can_manage_review, can_publish
+from guidelines.permissions import can_comment, can_edit_draft, can_manage_review, can_publish, can_review
 from portal.accounts.models import Notification, Role, User
 from portal.accounts.roles import Capability
 from portal.accounts.services import notify
@@ -316,7 +316,7 @@ def close_review(*, review: ReviewRound, by: User) -> None:
 
 def mark_reviewed(*, section: Section, by: User, reviewed: bool = True) -> None:
     """An expert records (or withdraws) having reviewed a section in the open round."""
-    _require(can_comment(by))
+    _require(can_review(by))
     review = section.version.review_rounds.filter(closed_at__isnull=True).first()
     if review is None or section.version.is_published:
         raise GuidelinesError(gettext("The draft is not under review."))

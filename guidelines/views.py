@@ -33,6 +33,7 @@ from guidelines.permissions import (
     can_edit_draft,
     can_manage_review,
     can_publish,
+    can_review,
     can_see_draft,
     can_subscribe,
 )
@@ -268,7 +269,7 @@ def draft(request):
             "may_edit": can_edit_draft(request.user),
             "may_manage_review": can_manage_review(request.user),
             "may_publish": can_publish(request.user),
-            "comment_form": CommentForm(),
+            "may_review": can_review(request.user),
             "open_threads": sum(section.open_threads for section in sections),
         },
     )
@@ -426,7 +427,7 @@ def resolve(request, pk: int):
 
 
 @require_POST
-@allowed_if(can_comment)
+@allowed_if(can_review)
 def mark_reviewed(request, pk: int):
     section = _draft_section(pk)
     reviewed = request.POST.get("reviewed") != "0"

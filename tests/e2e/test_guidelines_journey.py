@@ -138,7 +138,7 @@ def test_staff_edit_expert_comments_staff_publish_reader_compares_and_downloads(
     journey.check_page()
     page.set_viewport_size({"width": 360, "height": 740})
     journey.check_page()
-    assert page.evaluate("document.querySelector('main').scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # ...and asks for its English PDF: the page waits, then offers the download.

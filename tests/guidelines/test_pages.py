@@ -482,3 +482,69 @@ def test_the_draft_page_runs_a_fixed_number_of_queries(
         assert staff_client.get(reverse("guidelines:draft")).status_code == 200
     with django_assert_max_num_queries(20):
         assert staff_client.get(reverse("guidelines:review")).status_code == 200
+
+
+# Every write, for every persona: who may, and what the others get.
+
+EDITORS_ONLY = {ANONYMOUS: LOGIN, MEMBER: 403, OTHER_MEMBER: 403, EXPERT: 403, STAFF: 302, ADMIN: 302}
+BOARD_WRITES = EDITORS_ONLY | {EXPERT: 302}
+
+
+@pytest.fixture
+def draft_section(published):
+    return Version.objects.draft().get().sections.get(key="section-1-1")
+
+
+@matrix(EDITORS_ONLY)
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("move_section", {"direction": "up"}), ("delete_section", {}), ("edit_section", None)],
+)
+def test_writes_on_a_section_for_editors(request, persona, expected, name, data, draft_section):
+    url = reverse(f"guidelines:{name}", args=[draft_section.pk])
+    response = request.getfixturevalue(persona).post(url, data if data is not None else _form(draft_section))
+    assert_status(response, expected, url)
+    still_there = Section.objects.filter(pk=draft_section.pk).exists()
+    assert still_there == (name != "delete_section" or expected != 302)
+
+
+@matrix(BOARD_WRITES)
+def test_comments_for_the_board(request, persona, expected, draft_section):
+    url = reverse("guidelines:comment", args=[draft_section.pk])
+    assert_status(request.getfixturevalue(persona).post(url, {"body": "Commento."}), expected, url)
+    assert Thread.objects.exists() == (expected == 302)
+
+
+@matrix(BOARD_WRITES)
+@pytest.mark.parametrize("name", ["reply", "resolve"])
+def test_thread_writes_for_the_board(request, persona, expected, name, draft_section, staff_user):
+    thread = services.start_thread(section=draft_section, by=staff_user, body="Da rivedere.")
+    url = reverse(f"guidelines:{name}", args=[thread.pk])
+    assert_status(request.getfixturevalue(persona).post(url, {"body": "Risposta."}), expected, url)
+
+
+@matrix(BOARD_WRITES | {STAFF: 403, ADMIN: 403})
+def test_marking_reviewed_is_for_experts(request, persona, expected, draft_section, staff_user):
+    services.request_review(by=staff_user)
+    url = reverse("guidelines:mark_reviewed", args=[draft_section.pk])
+    assert_status(request.getfixturevalue(persona).post(url, {"reviewed": "1"}), expected, url)
+    assert draft_section.reviews.exists() == (persona == EXPERT)
+
+
+@matrix(EDITORS_ONLY)
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("publish", {"step": "minor", "changelog_en": "Changes."}),
+        ("review", {"action": "request", "message": ""}),
+        ("editors", {"expert": "0"}),
+        ("edit_title", {"title_it": "Titolo", "title_en": "Title"}),
+    ],
+)
+def test_staff_writes(request, persona, expected, name, data, published, django_capture_on_commit_callbacks):
+    url = reverse(f"guidelines:{name}")
+    response = request.getfixturevalue(persona).post(url, data)
+    if name == "editors" and expected == 302:
+        expected = 200  # an unknown expert is a form error
+    assert_status(response, expected, url)
+    assert Version.objects.published().count() == (3 if name == "publish" and expected == 302 else 2)
