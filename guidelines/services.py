@@ -69,32 +69,9 @@ def _start_draft_from(version: Version) -> Version:
         title_it=version.title_it, title_en=version.title_en, based_on=version, is_demo=version.is_demo
     )
     sections = list(version.sections.prefetch_related("references"))
-    copies = Section.objects.bulk_create(
-        Section(
-            version=draft,
-            key=section.key,
-            level=section.level,
-            position=section.position,
-            title_it=section.title_it,
-            title_en=section.title_en,
-            body_it=section.body_it,
-            body_en=section.body_en,
-            updated_at=section.updated_at,
-            updated_by_id=section.updated_by_id,
-        )
-        for section in sections
-    )
+    copies = Section.objects.bulk_create(_copy(section, version=draft) for section in sections)
     Reference.objects.bulk_create(
-        Reference(
-            section=copy,
-            position=reference.position,
-            kind=reference.kind,
-            document=reference.document,
-            revision=reference.revision,
-            locator=reference.locator,
-            title=reference.title,
-            url=reference.url,
-        )
+        _copy(reference, section=copy)
         for section, copy in zip(sections, copies, strict=True)
         for reference in section.references.all()
     )
@@ -107,6 +84,20 @@ def _start_draft_from(version: Version) -> Version:
             section_id=Case(*(When(pk=pk, then=section_pk) for pk, section_pk in moves.items()))
         )
     return draft
+
+
+def _copy(instance, **changes):
+    """An unsaved copy of a section or a reference, with ``changes`` (its new parent)."""
+    copy = type(instance)(
+        **{
+            field.attname: getattr(instance, field.attname)
+            for field in instance._meta.concrete_fields
+            if not field.primary_key
+        }
+    )
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return copy
 
 
 def _touch(draft: Version) -> None:

@@ -371,22 +371,28 @@ def edit_title(request):
     return render(request, "guidelines/title_form.html", {"form": form})
 
 
-@require_POST
-@allowed_if(can_comment)
-def comment(request, pk: int):
-    section = _draft_section(pk)
+def _post_comment(request, write, success: str, back_to: Section):
+    """Post a comment through ``write(body)``; an empty or overlong one is refused."""
     if response := _throttled(request):
         return response
     form = CommentForm(request.POST)
     if form.is_valid():
-        _run(
-            request,
-            lambda: services.start_thread(section=section, by=request.user, body=form.cleaned_data["body"]),
-            _("Your comment is posted."),
-        )
+        _run(request, lambda: write(form.cleaned_data["body"]), success)
     else:
         messages.error(request, _("Write a comment first (at most 5,000 characters)."))
-    return redirect(_back_to(section))
+    return redirect(_back_to(back_to))
+
+
+@require_POST
+@allowed_if(can_comment)
+def comment(request, pk: int):
+    section = _draft_section(pk)
+    return _post_comment(
+        request,
+        lambda body: services.start_thread(section=section, by=request.user, body=body),
+        _("Your comment is posted."),
+        section,
+    )
 
 
 def _draft_thread(pk: int) -> Thread:
@@ -399,18 +405,12 @@ def _draft_thread(pk: int) -> Thread:
 @allowed_if(can_comment)
 def reply(request, pk: int):
     thread = _draft_thread(pk)
-    if response := _throttled(request):
-        return response
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.reply(thread=thread, by=request.user, body=form.cleaned_data["body"]),
-            _("Your reply is posted."),
-        )
-    else:
-        messages.error(request, _("Write a comment first (at most 5,000 characters)."))
-    return redirect(_back_to(thread.section))
+    return _post_comment(
+        request,
+        lambda body: services.reply(thread=thread, by=request.user, body=body),
+        _("Your reply is posted."),
+        thread.section,
+    )
 
 
 @require_POST
