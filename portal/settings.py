@@ -141,6 +141,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The first run's web server and worker write to the same file: transactions
+    # take the write lock when they begin (two readers upgrading to writers at
+    # once would fail at once with "database is locked"), and wait for it.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (rate limits, sessions of the rate limiter): Redis when REDIS_URL is
