@@ -15,10 +15,11 @@ from experts.permissions import can_request_counselling, can_work_on_case, is_on
 from portal.accounts.models import Notification, Organisation, User
 from portal.accounts.roles import Capability, Role, user_can
 from portal.accounts.services import notify
+from portal.errors import ServiceError
 from portal.markdown import render_markdown
 
 
-class BoardError(Exception):
+class BoardError(ServiceError):
     """An expert-board action that is not allowed; its message is for the user."""
 
 

@@ -24,6 +24,7 @@ from experts.permissions import can_request_counselling, get_case_for_user, mana
 from experts.selectors import case_page, cases_for, project_page, project_registry
 from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability, user_can
+from portal.shortcuts import run_service
 
 PAGE_SIZE = 20
 
@@ -203,16 +204,6 @@ def _render_case(request, case: CounsellingCase, *, status: int = 200, **forms):
     return render(request, "experts/counselling/case_detail.html", context, status=status)
 
 
-def _run(request, action, success_message: str) -> None:
-    """Call a service; a refusal becomes a message for the user."""
-    try:
-        action()
-    except services.BoardError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success_message)
-
-
 @require_GET
 @signed_in_area
 def case_detail(request, pk: int):
@@ -226,7 +217,7 @@ def assign_counsellors(request, pk: int):
     form = AssignCounsellorsForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, status=400, assign_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.assign_counsellors(staff=request.user, case=case, experts=form.cleaned_data["experts"]),
         _("The experts have been assigned and told."),
@@ -241,7 +232,7 @@ def record_meeting(request, pk: int):
     form = CounsellingMeetingForm(request.POST, case=case)
     if not form.is_valid():
         return _render_case(request, case, status=400, meeting_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.record_meeting(author=request.user, case=case, **form.cleaned_data),
         _("The meeting has been recorded."),
@@ -256,7 +247,7 @@ def close_case(request, pk: int):
     form = CloseCaseForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, status=400, close_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.close_case(user=request.user, case=case, outcome=form.cleaned_data["outcome"]),
         _("The counselling case has been closed."),

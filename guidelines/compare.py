@@ -66,10 +66,6 @@ class Entry:
         return self.view.key
 
     @property
-    def level(self) -> int:
-        return self.view.level
-
-    @property
     def title(self) -> str:
         return self.view.title
 

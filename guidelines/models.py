@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGES = ("it", "en")
 
 
+def in_language(instance, field: str, language: str) -> str:
+    """``instance``'s ``field`` in ``language`` (``title_it``...), or in the other
+    language when that one is empty."""
+    other = LANGUAGES[1] if language == LANGUAGES[0] else LANGUAGES[0]
+    return getattr(instance, f"{field}_{language}", "") or getattr(instance, f"{field}_{other}")
+
+
 class PublishedVersionError(Exception):
     """A write that would change a published version."""
 
@@ -114,10 +121,10 @@ class Version(models.Model):
         return self.number if self.is_published else str(_("draft"))
 
     def title(self, language: str) -> str:
-        return (self.title_en if language == "en" else self.title_it) or self.title_it or self.title_en
+        return in_language(self, "title", language)
 
     def changelog(self, language: str) -> str:
-        return (self.changelog_en if language == "en" else self.changelog_it) or self.changelog_it or self.changelog_en
+        return in_language(self, "changelog", language)
 
 
 class _FrozenWithVersionQuerySet(models.QuerySet):
@@ -199,7 +206,7 @@ class Section(models.Model):
         return super().delete(*args, **kwargs)
 
     def title(self, language: str) -> str:
-        return getattr(self, f"title_{language}") or self.title_it or self.title_en
+        return in_language(self, "title", language)
 
 
 class ReferenceQuerySet(_FrozenWithVersionQuerySet):

@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from guidelines.models import LANGUAGES, Comment, Reference, ReviewRound, Section, SectionReview, Thread, Version
+from guidelines.models import (
+    LANGUAGES,
+    Comment,
+    Reference,
+    ReviewRound,
+    Section,
+    SectionReview,
+    Thread,
+    Version,
+    in_language,
+)
 from portal.markdown import render_markdown
 
 
@@ -94,13 +104,12 @@ def sections_of(version: Version):
 
 
 def section_view(section: Section, number: str, language: str) -> SectionView:
-    fallback = other_language(language)
-    has_own = bool(getattr(section, f"body_{language}").strip()) or (
-        not section.body_it.strip() and not section.body_en.strip() and bool(getattr(section, f"title_{language}"))
-    )
-    shown = language if has_own else fallback
+    # A section is translated when it has its text in ``language``; a
+    # section without text (a chapter heading) when it has its title.
+    text = "body" if section.body_it.strip() or section.body_en.strip() else "title"
+    shown = language if getattr(section, f"{text}_{language}").strip() else other_language(language)
     body = getattr(section, f"body_{shown}")
-    title = getattr(section, f"title_{shown}") or section.title(language)
+    title = in_language(section, "title", shown)
     return SectionView(
         section=section,
         number=number,

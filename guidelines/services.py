@@ -27,6 +27,7 @@ from guidelines.permissions import can_comment, can_edit_draft, can_manage_revie
 from portal.accounts.models import Notification, Role, User
 from portal.accounts.roles import Capability
 from portal.accounts.services import notify
+from portal.errors import ServiceError
 
 DEFAULT_TITLE = {
     "it": "Linee guida per le indagini cliniche dei dispositivi medici",
@@ -37,7 +38,7 @@ DEFAULT_TITLE = {
 RENDITION_TIMEOUT = timedelta(minutes=10)
 
 
-class GuidelinesError(Exception):
+class GuidelinesError(ServiceError):
     """An action on the guidelines that is not allowed; its message is for the user."""
 
 

@@ -2,7 +2,6 @@
 the comparison of two versions, the draft with its review, publishing, and
 the PDFs (requested, then polled, then downloaded)."""
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404, JsonResponse
@@ -41,6 +40,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import allowed_if, signed_in_area
 from portal.accounts.roles import Capability
 from portal.markdown import render_markdown
+from portal.shortcuts import run_service, safe_next, throttled
 
 
 def _document_language(request) -> str:
@@ -50,19 +50,7 @@ def _document_language(request) -> str:
 
 
 def _throttled(request):
-    return ratelimit.consume_or_429(request, action="guidelines_write", user=request.user)
-
-
-def _run(request, action, success: str) -> bool:
-    """Call a service; a refusal becomes a message for the user."""
-    try:
-        action()
-    except services.GuidelinesError as error:
-        messages.error(request, str(error))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
+    return throttled(request, "guidelines_write")
 
 
 # Reading.
@@ -232,16 +220,7 @@ def subscription(request):
         if subscribed
         else _("You will no longer be told of new versions of the guidelines."),
     )
-    return redirect(_safe_next(request, reverse("guidelines:current")))
-
-
-def _safe_next(request, default: str) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return redirect(safe_next(request, reverse("guidelines:current")))
 
 
 # The draft and its review.
@@ -261,7 +240,6 @@ def draft(request):
         {
             "document": document,
             "version": version,
-            "items": [(view, view.section) for view in document.sections],
             "review": review,
             "reviewed": selectors.reviewed_by(review, request.user),
             "language": language,
@@ -297,7 +275,7 @@ def edit_section(request, pk: int):
         if response := _throttled(request):
             return response
         if form.is_valid() and references.is_valid():
-            saved = _run(
+            saved = run_service(
                 request,
                 lambda: services.update_section(
                     section=section, by=request.user, references=references.references(), **form.cleaned_data
@@ -330,7 +308,7 @@ def add_section(request):
                     by=request.user, after=after, references=references.references(), **form.cleaned_data
                 )
 
-            if _run(request, add, _("The section is added.")):
+            if run_service(request, add, _("The section is added.")):
                 return redirect(_back_to(result["section"]))
     return render(request, "guidelines/section_form.html", {"form": form, "references": references, "after": after})
 
@@ -340,7 +318,7 @@ def add_section(request):
 def move_section(request, pk: int):
     section = _draft_section(pk)
     up = request.POST.get("direction") == "up"
-    _run(request, lambda: services.move_section(section=section, by=request.user, up=up), "")
+    run_service(request, lambda: services.move_section(section=section, by=request.user, up=up), "")
     return redirect(_back_to(section))
 
 
@@ -349,7 +327,7 @@ def move_section(request, pk: int):
 def delete_section(request, pk: int):
     section = _draft_section(pk)
     if request.method == "POST":
-        if _run(
+        if run_service(
             request, lambda: services.delete_section(section=section, by=request.user), _("The section is deleted.")
         ):
             return redirect("guidelines:draft")
@@ -365,7 +343,9 @@ def edit_title(request):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(request, lambda: services.update_title(by=request.user, **form.cleaned_data), _("The title is saved."))
+        and run_service(
+            request, lambda: services.update_title(by=request.user, **form.cleaned_data), _("The title is saved.")
+        )
     ):
         return redirect("guidelines:draft")
     return render(request, "guidelines/title_form.html", {"form": form})
@@ -377,7 +357,7 @@ def _post_comment(request, write, success: str, back_to: Section):
         return response
     form = CommentForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: write(form.cleaned_data["body"]), success)
+        run_service(request, lambda: write(form.cleaned_data["body"]), success)
     else:
         messages.error(request, _("Write a comment first (at most 5,000 characters)."))
     return redirect(_back_to(back_to))
@@ -418,7 +398,7 @@ def reply(request, pk: int):
 def resolve(request, pk: int):
     thread = _draft_thread(pk)
     resolved = request.POST.get("resolved") != "0"
-    _run(
+    run_service(
         request,
         lambda: services.resolve_thread(thread=thread, by=request.user, resolved=resolved),
         _("The discussion is resolved.") if resolved else _("The discussion is open again."),
@@ -431,7 +411,7 @@ def resolve(request, pk: int):
 def mark_reviewed(request, pk: int):
     section = _draft_section(pk)
     reviewed = request.POST.get("reviewed") != "0"
-    _run(request, lambda: services.mark_reviewed(section=section, by=request.user, reviewed=reviewed), "")
+    run_service(request, lambda: services.mark_reviewed(section=section, by=request.user, reviewed=reviewed), "")
     return redirect(_back_to(section))
 
 
@@ -447,7 +427,7 @@ def review(request):
             services.close_review(review=round, by=request.user)
             messages.success(request, _("The review is closed."))
             return redirect("guidelines:review")
-        if form.is_valid() and _run(
+        if form.is_valid() and run_service(
             request,
             lambda: services.request_review(by=request.user, **form.cleaned_data),
             _("The draft is submitted for review: the experts have been told."),
@@ -483,7 +463,7 @@ def publish(request):
         def publish_it():
             result["version"] = services.publish_version(by=request.user, **form.cleaned_data)
 
-        if _run(request, publish_it, ""):
+        if run_service(request, publish_it, ""):
             number = result["version"].number
             messages.success(
                 request,
@@ -515,7 +495,7 @@ def editors(request):
             return redirect("guidelines:editors")
         if form.is_valid():
             user = form.cleaned_data["expert"]
-            if _run(
+            if run_service(
                 request,
                 lambda: services.appoint_editor(user=user, by=request.user),
                 _("%(name)s is now an editor of the guidelines.") % {"name": user.full_name},
@@ -547,7 +527,7 @@ def request_pdf(request):
         version = selectors.version_by_number(number)
     if version is None:
         raise Http404
-    if response := ratelimit.consume_or_429(request, action="guidelines_pdf", user=request.user):
+    if response := throttled(request, "guidelines_pdf"):
         return response
     rendition = services.request_pdf(version=version, language=language)
     return redirect("guidelines:pdf", pk=rendition.pk)

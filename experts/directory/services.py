@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from experts.directory.permissions import manages_directory
 from experts.models import Clinic, ClinicalPopulation, ClinicContact, Department, DirectoryChange
 from portal.accounts.models import User
+from portal.errors import ServiceError
 
 Action = DirectoryChange.Action
 
@@ -56,7 +57,7 @@ AUDITED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 }
 
 
-class DirectoryError(Exception):
+class DirectoryError(ServiceError):
     """A change to the directory that is not allowed; its message is for the user."""
 
 

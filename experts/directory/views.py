@@ -19,6 +19,7 @@ from experts.directory.selectors import clinic_directory, clinic_page
 from experts.models import Clinic, ClinicalPopulation, ClinicContact, Department
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
+from portal.shortcuts import run_service
 
 PAGE_SIZE = 20
 
@@ -53,17 +54,6 @@ def clinic_detail(request, pk: int):
     return render(request, "experts/directory/clinic_detail.html", context)
 
 
-def _run(request, form, action: Callable, success: str) -> bool:
-    """Call a service with the form's data; a refusal becomes the form's error."""
-    try:
-        action()
-    except services.DirectoryError as error:
-        form.add_error(None, str(error))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 @staff_only
 def clinic_edit(request, pk: int | None = None):
@@ -79,7 +69,7 @@ def clinic_edit(request, pk: int | None = None):
             else:
                 saved["clinic"] = services.update_clinic(staff=request.user, clinic=clinic, **form.cleaned_data)
 
-        if _run(request, form, save, _("The clinic has been saved.")):
+        if run_service(request, save, _("The clinic has been saved."), form=form):
             return redirect(saved["clinic"])
     return render(request, "experts/directory/clinic_form.html", {"form": form, "clinic": clinic})
 
@@ -125,7 +115,7 @@ def _clinic_part(clinic: Clinic, model, pk: int):
 
 
 def _edit_part(request, *, clinic: Clinic, form, title: str, save: Callable, success: str):
-    if request.method == "POST" and form.is_valid() and _run(request, form, save, success):
+    if request.method == "POST" and form.is_valid() and run_service(request, save, success, form=form):
         return redirect(clinic)
     return render(request, "experts/directory/part_form.html", {"form": form, "clinic": clinic, "title": title})
 

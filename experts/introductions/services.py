@@ -41,6 +41,7 @@ from experts.models.introductions import hash_token
 from portal.accounts.models import Notification, User
 from portal.accounts.roles import Capability
 from portal.accounts.services import notify
+from portal.errors import ServiceError
 from portal.mail import send_in_language
 
 # Trial Nation's promise, which the centre follows: a collated answer within five working days.
@@ -54,7 +55,7 @@ MAX_REPLY_DAYS = 60
 CIV_ID_PATTERN = re.compile(r"^CIV-(?:[A-Z]{2}-)?[0-9]{2}-(?:0[1-9]|1[0-2])-[0-9]{6}$")
 
 
-class IntroductionError(Exception):
+class IntroductionError(ServiceError):
     """An action on introductions or investigations that is not allowed; its message is for the user."""
 
 

@@ -51,6 +51,7 @@ from experts.introductions.selectors import (
 from experts.models import Clinic, FacilitatedInvestigation, Introduction, InvestigationStage
 from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability
+from portal.shortcuts import run_service
 
 PAGE_SIZE = 20
 
@@ -60,17 +61,6 @@ def _paginate(request, queryset):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-def _run(request, action, success_message: str) -> bool:
-    """Call a service; a refusal becomes a message for the user."""
-    try:
-        action()
-    except services.IntroductionError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success_message)
-    return True
 
 
 def _board_only(user) -> None:
@@ -171,7 +161,7 @@ def send_feasibility(request, pk: int):
     if not form.is_valid():
         return _render_introduction(request, introduction, status=400, send_form=form)
     contacts = list(form.cleaned_data["contacts"])
-    _run(
+    run_service(
         request,
         lambda: services.send_feasibility_requests(
             introduction=introduction,
@@ -197,7 +187,7 @@ def propose_clinics(request, pk: int):
     form = ProposeClinicsForm(request.POST, clinics=clinics_to_propose(introduction))
     if not form.is_valid():
         return _render_introduction(request, introduction, status=400, propose_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.propose_clinics(
             introduction=introduction, reviewer=request.user, clinics=form.cleaned_data["clinics"]
@@ -214,7 +204,7 @@ def close_introduction(request, pk: int):
     form = CloseIntroductionForm(request.POST)
     if not form.is_valid():
         return _render_introduction(request, introduction, status=400, close_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.close_introduction(
             introduction=introduction, reviewer=request.user, status=form.cleaned_data["status"]
@@ -397,7 +387,7 @@ def record_stage(request, pk: int):
     form = StageForm(request.POST, investigation=investigation, last_on=last.on if last else None)
     if not form.is_valid():
         return _render_investigation(request, investigation, status=400, stage_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.record_stage(investigation=investigation, user=request.user, **form.cleaned_data),
         _("The stage has been recorded."),
@@ -412,7 +402,7 @@ def edit_investigation(request, pk: int):
     form = InvestigationDetailsForm(request.POST, investigation=investigation)
     if not form.is_valid():
         return _render_investigation(request, investigation, status=400, details_form=form)
-    _run(
+    run_service(
         request,
         lambda: services.update_investigation(investigation=investigation, user=request.user, **form.cleaned_data),
         _("The investigation has been saved."),

@@ -4,9 +4,10 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.accounts.roles import Capability, user_can
+from portal.errors import ServiceError
 
 
-class ForumError(Exception):
+class ForumError(ServiceError):
     """A forum action that is not allowed now; its message is for the user."""
 
 

@@ -15,9 +15,9 @@ from forum.forms import AssignForm, ReasonForm
 from forum.models import Assignment
 from forum.permissions import get_question_for_user
 from forum.selectors import board_dashboard, expert_dashboard, expert_pool, rank_experts
-from forum.views.questions import run_service, safe_next
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
+from portal.shortcuts import run_service, safe_next
 
 
 @require_GET

@@ -1,13 +1,11 @@
 from datetime import timedelta
 
-from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -31,13 +29,9 @@ from forum.selectors import faq_by_topic, question_page, similar_questions
 from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability, user_can
 from portal.markdown import render_markdown
+from portal.shortcuts import run_service, safe_next, throttled
 
 PAGE_SIZE = 20
-
-
-def _throttled(request, action: str):
-    """A 429 page when ``request.user`` wrote too often, else None."""
-    return ratelimit.consume_or_429(request, action=action, user=request.user)
 
 
 def _posted_answer(request, question):
@@ -49,28 +43,6 @@ def _posted_answer(request, question):
     if not value.isdigit():
         raise Http404
     return get_answer_for_user(request.user, question, int(value))
-
-
-def safe_next(request) -> str | None:
-    """The page a quick action came from (the dashboard), if it is ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
-def run_service(request, action, success_message: str | None = None) -> bool:
-    """Call a service; a refusal becomes a message for the user."""
-    try:
-        action()
-    except services.ForumError as error:
-        messages.error(request, str(error))
-        return False
-    if success_message:
-        messages.success(request, success_message)
-    return True
 
 
 @require_GET
@@ -107,7 +79,7 @@ def ask(request):
     )
     if request.method == "POST":
         is_new = request.user.date_joined > timezone.now() - timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
-        if response := _throttled(request, "ask_question_new_account" if is_new else "ask_question"):
+        if response := throttled(request, "ask_question_new_account" if is_new else "ask_question"):
             return response
         if form.is_valid():
             question = services.ask_question(
@@ -131,7 +103,7 @@ def edit_question(request, pk: int):
     initial = {"title": question.title, "body": question.body, "topics": question.topics.all()}
     form = EditQuestionForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if response := _throttled(request, "forum_write"):
+        if response := throttled(request, "forum_write"):
             return response
         if form.is_valid():
             services.edit_question(question=question, editor=request.user, **form.cleaned_data)
@@ -150,7 +122,7 @@ def similar(request):
 @require_POST
 @signed_in_area
 def preview(request):
-    if response := _throttled(request, "forum_preview"):
+    if response := throttled(request, "forum_preview"):
         return response
     return HttpResponse(render_markdown(request.POST.get("body", "")[:30_000]))
 
@@ -170,7 +142,7 @@ def attachment(request, pk: int, attachment_pk: int):
 @capability_required(Capability.ANSWER_QUESTIONS)
 def answer(request, pk: int):
     question = get_question_for_user(request.user, pk)
-    if response := _throttled(request, "forum_write"):
+    if response := throttled(request, "forum_write"):
         return response
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -190,7 +162,7 @@ def board_answer(request, pk: int):
     question = get_question_for_user(request.user, pk)
     form = BoardAnswerForm(request.POST or None, author=request.user, question=question)
     if request.method == "POST":
-        if response := _throttled(request, "forum_write"):
+        if response := throttled(request, "forum_write"):
             return response
         if form.is_valid() and run_service(
             request,
@@ -234,7 +206,7 @@ def edit_answer(request, pk: int, answer_pk: int):
     item = get_answer_for_user(request.user, question, answer_pk, write=True)
     form = AnswerForm(request.POST or None, initial={"body": item.body})
     if request.method == "POST":
-        if response := _throttled(request, "forum_write"):
+        if response := throttled(request, "forum_write"):
             return response
         if form.is_valid():
             services.edit_answer(answer=item, editor=request.user, body=form.cleaned_data["body"])
@@ -247,7 +219,7 @@ def edit_answer(request, pk: int, answer_pk: int):
 @signed_in_area
 def comment(request, pk: int):
     question = get_question_for_user(request.user, pk)
-    if response := _throttled(request, "forum_write"):
+    if response := throttled(request, "forum_write"):
         return response
     form = CommentForm(request.POST)
     target = _posted_answer(request, question)
@@ -282,7 +254,7 @@ def accept(request, pk: int, answer_pk: int):
 def helpful(request, pk: int, answer_pk: int):
     question = get_question_for_user(request.user, pk)
     item = get_answer_for_user(request.user, question, answer_pk)
-    if response := _throttled(request, "forum_write"):
+    if response := throttled(request, "forum_write"):
         return response
     run_service(request, lambda: services.toggle_helpful(answer=item, user=request.user))
     return redirect(item.get_absolute_url())
@@ -305,7 +277,7 @@ def follow(request, pk: int):
 @signed_in_area
 def flag(request, pk: int):
     question = get_question_for_user(request.user, pk)
-    if response := _throttled(request, "forum_write"):
+    if response := throttled(request, "forum_write"):
         return response
     form = FlagForm(request.POST)
     comment_pk = request.POST.get("comment", "")

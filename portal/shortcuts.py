@@ -1,0 +1,42 @@
+"""Small steps that views of every app share: calling a service and telling
+the user when it refuses, limiting writes, going back where a form came from."""
+
+from collections.abc import Callable
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.errors import ServiceError
+
+
+def run_service(request, action: Callable, success_message: str | None = None, *, form=None) -> bool:
+    """Call ``action``; a refusal becomes the form's error when ``form`` is
+    given, else a message for the user. On success, ``success_message`` (if any)."""
+    try:
+        action()
+    except ServiceError as error:
+        if form is not None:
+            form.add_error(None, str(error))
+        else:
+            messages.error(request, str(error))
+        return False
+    if success_message:
+        messages.success(request, success_message)
+    return True
+
+
+def throttled(request, action: str):
+    """A 429 page when ``request.user`` wrote too often (rate ``action`` in
+    ACCOUNT_RATE_LIMITS), else None."""
+    return ratelimit.consume_or_429(request, action=action, user=request.user)
+
+
+def safe_next(request, default: str | None = None) -> str | None:
+    """The page a form came from (its ``next`` field), if it is ours; else ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
