@@ -20,6 +20,8 @@ urlpatterns = [
     path("forum/", include("forum.urls")),
     path("board/", include("experts.urls")),
     path("guidelines/", include("guidelines.urls")),
+    path("surveys/", include("portal.surveys.urls")),
+    path("metrics/", include("portal.metrics.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
