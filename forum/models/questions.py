@@ -120,6 +120,8 @@ class Question(models.Model):
     answer_count = models.PositiveIntegerField(default=0)
     helpful_count = models.PositiveIntegerField(default=0)
     first_answered_at = models.DateTimeField(null=True, blank=True)
+    # When the asker first accepted an answer; kept if they later accept another.
+    accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Maintained by a database trigger on PostgreSQL (see the migrations).

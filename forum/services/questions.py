@@ -232,9 +232,13 @@ def accept_answer(*, question: Question, user: User, answer: Answer) -> Question
     if answer.question_id != question.pk or not answer.is_published or answer.is_hidden:
         raise ForumError(_("This answer cannot be accepted."))
     question.accepted_answer = answer
+    # The first acceptance is when the question was resolved: choosing another
+    # answer later does not make it newly accepted (the metrics count it once).
+    if question.accepted_at is None:
+        question.accepted_at = timezone.now()
     if not question.is_closed:
         question.status = Question.Status.ACCEPTED
-    question.save(update_fields=["accepted_answer", "status", "updated_at"])
+    question.save(update_fields=["accepted_answer", "accepted_at", "status", "updated_at"])
     _notify_about_answer(answer, recipients=[answer.author], kind=Notification.Kind.ACCEPTED, actor=user)
     return question
 
@@ -365,7 +369,9 @@ def publish_public_copy(*, question: Question, user: User, title: str, body: str
         for answer in answers
     )
     accepted = next((c for a, c in zip(answers, copies, strict=True) if a.pk == question.accepted_answer_id), None)
-    Question.objects.filter(pk=copy.pk).update(answer_count=len(copies), accepted_answer=accepted)
+    Question.objects.filter(pk=copy.pk).update(
+        answer_count=len(copies), accepted_answer=accepted, accepted_at=question.accepted_at if accepted else None
+    )
     copy.refresh_from_db()
     return copy
 
