@@ -95,8 +95,17 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     call_command("seed_demo")
 
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(
-        [Role.MEMBER, Role.MEMBER, *[Role.EXPERT] * 12, Role.STAFF, Role.ADMINISTRATOR]
+        [Role.MEMBER, Role.MEMBER, *[Role.EXPERT] * 12, Role.STAFF, Role.ADMINISTRATOR, *[Role.MEMBER] * 38]
     )
+    # The demo survey: closed, anonymous, 25 of its 40 invited members answered (respondents cannot sign in).
+    from portal.surveys.models import Invitation as SurveyInvitation
+    from portal.surveys.models import Response as SurveyResponse
+    from portal.surveys.models import Survey
+
+    survey = Survey.objects.get()
+    assert survey.state() == Survey.State.CLOSED and survey.anonymous
+    assert (SurveyInvitation.objects.count(), SurveyResponse.objects.count()) == (40, 25)
+    assert not User.objects.get(email="respondent01@demo.example.org").has_usable_password()
     # A board of twelve across the four sectors, and assignments in every state.
     assert Counter(ExpertProfile.objects.values_list("sector", flat=True)) == dict.fromkeys(Sector.values, 3)
     assert set(Assignment.objects.values_list("status", flat=True)) == set(Assignment.Status.values)

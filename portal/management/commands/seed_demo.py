@@ -19,6 +19,7 @@ from forum.models import Question
 from guidelines.demo import seed_guidelines
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
+from portal.surveys.demo import seed_survey
 
 DEMO_PASSWORD = "demo-ctcc-2026"
 
@@ -205,13 +206,14 @@ class Command(BaseCommand):
                 reviewers=[users[f"expert{n}@demo.example.org"] for n in ("", "2", "3")],
                 subscribers=[users["member@demo.example.org"], users["member2@demo.example.org"]],
             )
+            survey_responses = seed_survey(staff=users["staff@demo.example.org"])
             questions = Question.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organisations)} organisations, {topics} topics, "
                 f"{len(EXPERT_PROFILES)} experts, {questions} questions, {assignments} assignments, "
                 f"{projects} funded projects, {len(clinics)} clinics, {investigations} facilitated investigations, "
-                f"{versions} guidelines versions published."
+                f"{versions} guidelines versions published, a survey with {survey_responses} responses."
             )
         )
         if any(created):
