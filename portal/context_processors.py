@@ -19,6 +19,8 @@ def _navigation(request, user) -> list[dict]:
             items.append({"label": _("Board dashboard"), "url": reverse("forum:triage")})
         elif user_can(user, Capability.ANSWER_QUESTIONS):
             items.append({"label": _("Board dashboard"), "url": reverse("forum:expert_dashboard")})
+        if user_can(user, Capability.VIEW_METRICS):
+            items.append({"label": _("Metrics"), "url": reverse("metrics:dashboard")})
         items.append({"label": _("My area"), "url": reverse("dashboard")})
     # The current section is the longest address the page lies under.
     matches = [

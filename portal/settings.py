@@ -6,6 +6,7 @@ table of variables). Production refuses to start without a real SECRET_KEY.
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Counts a page view once the response (and the status the middleware below give it) is known.
+    "portal.metrics.middleware.CountVisitsMiddleware",
     "portal.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -211,8 +214,17 @@ ACCOUNT_RATE_LIMITS = {
     "introduction_request": "10/h/user",
     "guidelines_write": "120/h/user",
     "guidelines_pdf": "20/m/ip",
+    "metrics_report": "10/h/user",
     # The clinic contacts' personal links (no account): by address, against guessing.
     "feasibility_answer": "30/10m/ip",
+    # Surveys: staff's builder; respondents signed in; personal and public links (by address).
+    "survey_write": "120/h/user",
+    "survey_respond": "60/h/user",
+    "survey_link": "60/10m/ip",
+    "survey_public": "20/h/ip",
+    "api_token_create": "10/h/user",
+    # The read-only metrics API, per token owner.
+    "metrics_api": "60/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CTCC Lombardia"
@@ -267,6 +279,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BEAT_SCHEDULE = {
+    "roll-up-visits": {
+        "task": "portal.metrics.tasks.roll_up_visits",
+        "schedule": crontab(minute="*/5"),
+    },
     "notification-digests": {
         "task": "portal.accounts.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
@@ -275,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
     "assignment-reminders": {
         "task": "forum.tasks.remind_and_escalate",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Early, after the night's roll-up of visits: the six-month reports whose period has ended.
+    "metrics-due-reports": {
+        "task": "portal.metrics.tasks.create_due_reports",
+        "schedule": crontab(hour=5, minute=15),
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -321,6 +342,8 @@ SECURE_CSP = {
 }
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", not DEBUG) else None
+# That proxy also appends the client's address to X-Forwarded-For (visit counting hashes it).
+BEHIND_TRUSTED_PROXY = env_bool("BEHIND_TLS_PROXY", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -350,6 +373,9 @@ ASSIGNMENT_DUE_WORKING_DAYS = env_int("ASSIGNMENT_DUE_WORKING_DAYS", 5)
 BOARD_ANSWER_QUORUM = env_int("BOARD_ANSWER_QUORUM", 2)
 # Questions an hour: accounts younger than FORUM_NEW_ACCOUNT_DAYS, then the others.
 FORUM_NEW_ACCOUNT_DAYS = 30
+
+# Metrics: the first six-month period of the report; each next one starts where the last ended.
+METRICS_FIRST_PERIOD_START = date.fromisoformat(env_str("METRICS_FIRST_PERIOD_START") or "2026-01-01")
 
 LOGGING = {
     "version": 1,

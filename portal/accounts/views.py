@@ -20,6 +20,7 @@ def dashboard(request):
         {
             "mfa_enabled": has_mfa(request.user),
             "can_use_admin": user_can(request.user, Capability.USE_ADMIN_SITE),
+            "can_view_metrics": user_can(request.user, Capability.VIEW_METRICS),
             "can_ask": user_can(request.user, Capability.ASK_QUESTIONS),
             "can_moderate": user_can(request.user, Capability.MODERATE),
             "can_answer": user_can(request.user, Capability.ANSWER_QUESTIONS),
@@ -48,7 +49,16 @@ def profile(request):
             translation.activate(user.preferred_language)
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "mfa_enabled": has_mfa(request.user)})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "mfa_enabled": has_mfa(request.user),
+            # Administrators pull the figures with personal API tokens.
+            "can_hold_api_tokens": user_can(request.user, Capability.USE_ADMIN_SITE),
+        },
+    )
 
 
 @signed_in_area

@@ -78,6 +78,20 @@ class DailyPageViews(models.Model):
         return f"{self.day} {self.kind}: {self.views}"
 
 
+class VisitorSalt(models.Model):
+    """The random salt of one day's visitor hashes (see ``portal.metrics.visits``).
+
+    Deleted once its day is over, so that a day's hashes can never be made again
+    from an address and a user agent.
+    """
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
 def hash_api_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -140,6 +154,12 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Made by the beat schedule for a six-month period (not asked for by someone):
+    # one per period and language, whatever runs the schedule twice.
+    scheduled = models.BooleanField(default=False)
+    # Set once, by the run that tells staff the report is ready: the claim that
+    # makes the email go out exactly once.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-requested_at"]
@@ -147,6 +167,11 @@ class Report(models.Model):
         verbose_name_plural = _("six-month reports")
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="metrics_report_period"),
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "language"],
+                condition=Q(scheduled=True),
+                name="metrics_one_scheduled_report",
+            ),
         ]
 
     def __str__(self) -> str:

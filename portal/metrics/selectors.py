@@ -1,0 +1,744 @@
+"""The centre's figures, each defined once.
+
+The dashboard, the CSV and JSON downloads, the API and the six-month report all
+read ``overview(period)``: one definition per figure, written out in its
+``Figure.definition`` (shown on the dashboard and in the report's methods).
+
+Every figure of a period comes with the same figure for the previous period of
+equal length. ``overview`` runs a fixed number of queries whatever the amount
+of data: each part reads both periods at once and splits them in Python.
+
+Days are local days (``settings.TIME_ZONE``).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext
+
+from experts.calendar import is_working_day
+from experts.models.introductions import FacilitatedInvestigation, Introduction, InvestigationStage, StageChange
+from forum.models import Answer, Assignment, BoardSignature, Question
+from forum.selectors import median_hours, percentile_hours
+from portal.accounts.models import User
+from portal.charts import Chart, bar_chart, time_series_chart
+from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind
+from portal.metrics.periods import Period, long_date
+from portal.surveys.selectors import response_rates
+
+# Per-day charts of periods longer than this are drawn per week.
+DAILY_CHART_MAX_DAYS = 92
+TOP_EXPERTS_IN_CHART = 10
+TOP_TOPICS = 10
+
+FIGURE_KEYS = (
+    "visits",
+    "visitors",
+    "questions_asked",
+    "questions_answered",
+    "questions_accepted",
+    "first_answer_median_hours",
+    "first_answer_p90_hours",
+    "introductions_requested",
+    "introductions_answered",
+    "trials_facilitated",
+    "guideline_views",
+    "guideline_downloads",
+)
+HEADLINE_KEYS = ("visits", "questions_asked", "trials_facilitated")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of a period, with the same number for the previous period."""
+
+    key: str
+    label: str
+    value: float | int | None
+    previous: float | int | None
+    unit: str
+    definition: str
+    decimals: int = 0
+
+    @property
+    def change(self) -> float | int | None:
+        if self.value is None or self.previous is None:
+            return None
+        return round(self.value - self.previous, self.decimals) if self.decimals else self.value - self.previous
+
+    @property
+    def change_percent(self) -> float | None:
+        """The change as a percentage of the previous value (None when there was nothing before)."""
+        if self.change is None or not self.previous:
+            return None
+        return round(100 * self.change / self.previous, 1)
+
+    @property
+    def change_text(self) -> str:
+        return change_text(self)
+
+    @property
+    def shown(self) -> str:
+        """The value as the active language writes it (a dash for no value)."""
+        return _shown(self.value, self.decimals)
+
+    @property
+    def previous_shown(self) -> str:
+        return _shown(self.previous, self.decimals)
+
+
+@dataclass
+class Table:
+    """Rows of plain values (dates, numbers, text) under their headers."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    # One short machine name per column, for CSV and JSON.
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    period: Period
+    previous: Period
+    figures: dict[str, Figure]
+    charts: dict[str, Chart]
+    tables: dict[str, Table]
+    public: bool = False
+    # How the stages of facilitated investigations were read: "history" (as of the period's end).
+    stages_as_of: date | None = None
+
+
+def _shown(value, decimals: int) -> str:
+    if value is None:
+        return "–"
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+# Working time
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """The time between two moments that falls on working days (local days that
+    are neither weekends nor Italian public holidays). Friday 17:00 → Monday
+    09:00 is 16 hours: Friday 17-24 and Monday 0-9."""
+    if end <= start:
+        return timedelta(0)
+    zone = timezone.get_current_timezone()
+    total = timedelta(0)
+    day = timezone.localtime(start, zone).date()
+    last = timezone.localtime(end, zone).date()
+    while day <= last:
+        if is_working_day(day):
+            day_start = datetime.combine(day, time.min, tzinfo=zone)
+            day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+            # Subtract in UTC: aware datetimes sharing a tzinfo subtract as wall time.
+            overlap = _as_utc(min(end, day_end)) - _as_utc(max(start, day_start))
+            if overlap > timedelta(0):
+                total += overlap
+        day += timedelta(days=1)
+    return total
+
+
+# Helpers
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _split(days: Iterable[date], period: Period, previous: Period) -> tuple[int, int]:
+    current = before = 0
+    for day in days:
+        if period.contains(day):
+            current += 1
+        elif previous.contains(day):
+            before += 1
+    return current, before
+
+
+def _per_day(days: Iterable[date], period: Period) -> list[int]:
+    counts = defaultdict(int)
+    for day in days:
+        counts[day] += 1
+    return [counts[day] for day in period.each_day()]
+
+
+def _buckets(period: Period, values: list[float]) -> list[tuple[date, float]]:
+    """Per day, or per week (from the period's first day) for long periods."""
+    days = period.each_day()
+    if period.days <= DAILY_CHART_MAX_DAYS:
+        return list(zip(days, values, strict=True))
+    return [(days[i], sum(values[i : i + 7])) for i in range(0, len(days), 7)]
+
+
+def _series_chart(*, title: str, period: Period, current: list[float], previous: list[float], unit: str) -> Chart:
+    points = _buckets(period, current)
+    before = [value for _, value in _buckets(period, previous)]
+    per_week = period.days > DAILY_CHART_MAX_DAYS
+    return time_series_chart(
+        title=title + (" " + gettext("(per week)") if per_week else " " + gettext("(per day)")),
+        points=points,
+        previous=before,
+        previous_label=gettext("Previous period"),
+        unit=unit,
+        description=gettext("%(title)s: %(total)s this period, %(before)s in the previous period.")
+        % {"title": title, "total": int(sum(current)), "before": int(sum(previous))},
+    )
+
+
+def _counted_questions():
+    """The questions the figures count: not hidden by moderators and not closed
+    as duplicates (their original counts)."""
+    return Question.objects.filter(is_hidden=False).exclude(close_reason=Question.CloseReason.DUPLICATE)
+
+
+def _is_counted(*, confidential: bool, copy: bool, public: bool) -> bool:
+    """Totals count originals (confidential included) and never an anonymised
+    public copy, which is its confidential original again. Public figures count
+    what anyone may read: public questions, copies included."""
+    if public:
+        return not confidential
+    return not copy
+
+
+def _range_filter(field_name: str, period: Period, previous: Period) -> Q:
+    first, _ = previous.bounds()
+    _, after = period.bounds()
+    return Q(**{f"{field_name}__gte": first, f"{field_name}__lt": after})
+
+
+# The parts of the overview
+
+
+def _visits(period: Period, previous: Period) -> dict:
+    rows = DailyTraffic.objects.filter(day__gte=previous.start, day__lte=period.end).values_list(
+        "day", "views", "visitors"
+    )
+    views, visitors = {}, {}
+    for day, day_views, day_visitors in rows:
+        views[day], visitors[day] = day_views, day_visitors
+    return {
+        "views": [views.get(day, 0) for day in period.each_day()],
+        "visitors": [visitors.get(day, 0) for day in period.each_day()],
+        "previous_views": [views.get(day, 0) for day in previous.each_day()],
+        "previous_visitors": [visitors.get(day, 0) for day in previous.each_day()],
+    }
+
+
+def _guideline_views(period: Period, previous: Period) -> dict:
+    rows = DailyPageViews.objects.filter(
+        day__gte=previous.start, day__lte=period.end, kind__in=[PageKind.GUIDELINE, PageKind.GUIDELINE_PDF]
+    ).values_list("day", "kind", "views")
+    by_kind = {PageKind.GUIDELINE: defaultdict(int), PageKind.GUIDELINE_PDF: defaultdict(int)}
+    for day, kind, views in rows:
+        by_kind[kind][day] += views
+    return {
+        kind: {
+            "days": [values.get(day, 0) for day in period.each_day()],
+            "value": sum(v for d, v in values.items() if period.contains(d)),
+            "previous": sum(v for d, v in values.items() if previous.contains(d)),
+        }
+        for kind, values in by_kind.items()
+    }
+
+
+def _questions(period: Period, previous: Period, *, public: bool) -> dict:
+    counted = _counted_questions()
+
+    asked = [
+        _local_day(created)
+        for created, visibility, copy_id in counted.filter(_range_filter("created_at", period, previous)).values_list(
+            "created_at", "visibility", "public_copy_of_id"
+        )
+        if _is_counted(
+            confidential=visibility == Question.Visibility.CONFIDENTIAL, copy=copy_id is not None, public=public
+        )
+    ]
+    answered_rows = [
+        (created, answered)
+        for created, answered, visibility, copy_id in counted.filter(
+            _range_filter("first_answered_at", period, previous)
+        ).values_list("created_at", "first_answered_at", "visibility", "public_copy_of_id")
+        if _is_counted(
+            confidential=visibility == Question.Visibility.CONFIDENTIAL, copy=copy_id is not None, public=public
+        )
+    ]
+    accepted = [
+        _local_day(moment)
+        for moment, visibility, copy_id in counted.filter(
+            _range_filter("accepted_at", period, previous), accepted_answer__isnull=False
+        ).values_list("accepted_at", "visibility", "public_copy_of_id")
+        if _is_counted(
+            confidential=visibility == Question.Visibility.CONFIDENTIAL, copy=copy_id is not None, public=public
+        )
+    ]
+    answered = [_local_day(moment) for _, moment in answered_rows]
+    durations = [working_time_between(created, moment) for created, moment in answered_rows]
+    this = [d for (_, moment), d in zip(answered_rows, durations, strict=True) if period.contains(_local_day(moment))]
+    before = [
+        d for (_, moment), d in zip(answered_rows, durations, strict=True) if previous.contains(_local_day(moment))
+    ]
+    return {
+        "asked": _split(asked, period, previous),
+        "answered": _split(answered, period, previous),
+        "accepted": _split(accepted, period, previous),
+        "median": (median_hours(this), median_hours(before)),
+        "p90": (percentile_hours(this, 90), percentile_hours(before, 90)),
+        "asked_days": _per_day(asked, period),
+        "asked_previous_days": _per_day(asked, previous),
+        "answered_days": _per_day(answered, period),
+        "accepted_days": _per_day(accepted, period),
+    }
+
+
+def _topics(period: Period, previous: Period, *, public: bool) -> list[tuple[str, int, int]]:
+    """(topic name, questions asked this period, in the previous one), most asked first."""
+    questions = _counted_questions()
+    questions = (
+        questions.filter(visibility=Question.Visibility.PUBLIC)
+        if public
+        else questions.filter(public_copy_of__isnull=True)
+    )
+    first, after = period.bounds()
+    before_first, before_after = previous.bounds()
+    name = "topic__name_en" if get_language() == "en" else "topic__name_it"
+    rows = (
+        Question.topics.through.objects.filter(question__in=questions.values("pk"))
+        .values("topic_id", name)
+        .annotate(
+            current=Count("pk", filter=Q(question__created_at__gte=first, question__created_at__lt=after)),
+            before=Count("pk", filter=Q(question__created_at__gte=before_first, question__created_at__lt=before_after)),
+        )
+        .filter(Q(current__gt=0) | Q(before__gt=0))
+        .order_by("-current", "-before", name)
+    )
+    return [(row[name], row["current"], row["before"]) for row in rows]
+
+
+def _experts_activity(period: Period) -> list[list]:
+    """Per expert: answers published, board answers co-signed, assignments
+    answered and declined in the period; the most active first."""
+    first, after = period.bounds()
+    in_period = {"gte": first, "lt": after}
+    answers = (
+        Answer.objects.filter(is_hidden=False, author__isnull=False, question__public_copy_of__isnull=True)
+        .filter(
+            Q(kind=Answer.Kind.INDIVIDUAL, created_at__gte=in_period["gte"], created_at__lt=in_period["lt"])
+            | Q(kind=Answer.Kind.BOARD, board_published_at__gte=first, board_published_at__lt=after)
+        )
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    signatures = (
+        BoardSignature.objects.filter(signed_at__gte=first, signed_at__lt=after, answer__is_hidden=False)
+        .values("expert_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    assignments = (
+        Assignment.objects.filter(
+            closed_at__gte=first,
+            closed_at__lt=after,
+            status__in=[Assignment.Status.ANSWERED, Assignment.Status.DECLINED],
+        )
+        .values("expert_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    activity = defaultdict(lambda: [0, 0, 0, 0])
+    for row in answers:
+        activity[row["author_id"]][0] = row["n"]
+    for row in signatures:
+        activity[row["expert_id"]][1] = row["n"]
+    for row in assignments:
+        activity[row["expert_id"]][2 if row["status"] == Assignment.Status.ANSWERED else 3] = row["n"]
+    names = dict(User.objects.filter(pk__in=list(activity)).values_list("pk", "full_name")) if activity else {}
+    rows = [[names.get(pk, "?"), *counts] for pk, counts in activity.items()]
+    return sorted(rows, key=lambda row: (-row[1], -row[2], -row[3], row[0]))
+
+
+def _introductions(period: Period, previous: Period) -> dict:
+    def answered(p: Period) -> Q:
+        first, after = p.bounds()
+        return Q(sent_at__gte=first, sent_at__lt=after) | Q(
+            sent_at__isnull=True, status=Introduction.Status.DECLINED, closed_at__gte=first, closed_at__lt=after
+        )
+
+    def requested(p: Period) -> Q:
+        first, after = p.bounds()
+        return Q(created_at__gte=first, created_at__lt=after)
+
+    return Introduction.objects.aggregate(
+        requested=Count("pk", filter=requested(period)),
+        requested_before=Count("pk", filter=requested(previous)),
+        answered=Count("pk", filter=answered(period)),
+        answered_before=Count("pk", filter=answered(previous)),
+    )
+
+
+def _investigations(period: Period, previous: Period) -> dict:
+    facilitated = FacilitatedInvestigation.objects.facilitated().aggregate(
+        current=Count("pk", filter=Q(submitted_on__gte=period.start, submitted_on__lte=period.end)),
+        before=Count("pk", filter=Q(submitted_on__gte=previous.start, submitted_on__lte=previous.end)),
+        to_date=Count("pk", filter=Q(submitted_on__lte=period.end)),
+    )
+    # The stage each investigation had reached on the period's last day, from
+    # its history; one with no recorded history at all counts at its current
+    # stage if it existed by then.
+    _, after = period.bounds()
+    reached = StageChange.objects.filter(investigation=OuterRef("pk"), on__lte=period.end).order_by(
+        "-on", "-created_at", "-pk"
+    )
+    any_history = StageChange.objects.filter(investigation=OuterRef("pk"))
+    rows = (
+        FacilitatedInvestigation.objects.annotate(
+            stage_at_end=Coalesce(
+                Subquery(reached.values("stage")[:1]),
+                Subquery(
+                    FacilitatedInvestigation.objects.filter(pk=OuterRef("pk"), created_at__lt=after)
+                    .exclude(Exists(any_history))
+                    .values("stage")[:1]
+                ),
+                output_field=CharField(),
+            )
+        )
+        .filter(stage_at_end__isnull=False)
+        .values("stage_at_end")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["stage_at_end"]: row["n"] for row in rows}
+    return {
+        "facilitated": (facilitated["current"], facilitated["before"]),
+        "to_date": facilitated["to_date"],
+        "stages": [(stage.label, counts.get(stage.value, 0)) for stage in InvestigationStage],
+    }
+
+
+def _survey_rates(period: Period) -> list:
+    return response_rates(start=period.start, end=period.end)
+
+
+# The overview
+
+
+def overview(period: Period, *, public: bool = False) -> Overview:
+    """Every figure, chart and table of ``period``, with the previous period.
+
+    ``public=True`` gives the figures that may be shown to people who are not
+    staff: questions count only public questions."""
+    previous = period.previous()
+    visits = _visits(period, previous)
+    guidelines = _guideline_views(period, previous)
+    questions = _questions(period, previous, public=public)
+    topics = _topics(period, previous, public=public)
+    experts = _experts_activity(period)
+    introductions = _introductions(period, previous)
+    investigations = _investigations(period, previous)
+    rates = _survey_rates(period)
+
+    which = gettext("public questions") if public else gettext("questions, confidential ones included")
+    counted_questions = gettext(
+        "Counted: %(which)s; never an anonymised public copy of a confidential question (it is the same question), "
+        "questions hidden by moderators, or questions closed as duplicates (their original counts)."
+    ) % {"which": which}
+    figure = Figure
+    figures = [
+        figure(
+            "visits",
+            gettext("Visits (page views)"),
+            sum(visits["views"]),
+            sum(visits["previous_views"]),
+            gettext("page views"),
+            gettext(
+                "Pages of the portal viewed in the period, counted once per request by the portal itself (no "
+                "cookies, no third-party analytics); automated clients are not counted."
+            ),
+        ),
+        figure(
+            "visitors",
+            gettext("Visitors (sum of daily visitors)"),
+            sum(visits["visitors"]),
+            sum(visits["previous_visitors"]),
+            gettext("visitors"),
+            gettext(
+                "Distinct visitors of each day, added up over the period. A visitor is recognised only within one "
+                "day, so the same person visiting on three days counts three times."
+            ),
+        ),
+        figure(
+            "questions_asked",
+            gettext("Questions asked"),
+            *questions["asked"],
+            gettext("questions"),
+            gettext("Forum questions asked in the period.") + " " + counted_questions,
+        ),
+        figure(
+            "questions_answered",
+            gettext("Questions answered"),
+            *questions["answered"],
+            gettext("questions"),
+            gettext("Questions whose first published answer (of an expert or of the board) came in the period.")
+            + " "
+            + counted_questions,
+        ),
+        figure(
+            "questions_accepted",
+            gettext("Answers accepted"),
+            *questions["accepted"],
+            gettext("questions"),
+            gettext(
+                "Questions whose asker first accepted an answer in the period (choosing another answer later "
+                "does not count the question again)."
+            )
+            + " "
+            + counted_questions,
+        ),
+        figure(
+            "first_answer_median_hours",
+            gettext("Time to first answer (median)"),
+            *questions["median"],
+            gettext("working hours"),
+            gettext(
+                "For the questions first answered in the period: the median time from asking to the first "
+                "answer, in hours, not counting weekends and Italian public holidays."
+            ),
+            decimals=1,
+        ),
+        figure(
+            "first_answer_p90_hours",
+            gettext("Time to first answer (90th percentile)"),
+            *questions["p90"],
+            gettext("working hours"),
+            gettext(
+                "For the questions first answered in the period: nine in ten were answered within this many "
+                "hours, not counting weekends and Italian public holidays."
+            ),
+            decimals=1,
+        ),
+        figure(
+            "introductions_requested",
+            gettext("Introductions to clinics requested"),
+            introductions["requested"],
+            introductions["requested_before"],
+            gettext("introductions"),
+            gettext("Members' requests to be introduced to clinics, made in the period."),
+        ),
+        figure(
+            "introductions_answered",
+            gettext("Introductions acted on by the board"),
+            introductions["answered"],
+            introductions["answered_before"],
+            gettext("introductions"),
+            gettext(
+                "Introductions the board first sent to clinics in the period, or, never sent, marked as not "
+                "taken forward in the period; each introduction counts once."
+            ),
+        ),
+        figure(
+            "trials_facilitated",
+            gettext("Clinical trials facilitated"),
+            *investigations["facilitated"],
+            gettext("clinical investigations"),
+            gettext(
+                "Clinical investigations brokered by the board that reached submission to the ethics committee "
+                "and the competent authority in the period (counted once, on that day, even if they later stopped)."
+            ),
+        ),
+        figure(
+            "guideline_views",
+            gettext("Guideline views"),
+            guidelines[PageKind.GUIDELINE]["value"],
+            guidelines[PageKind.GUIDELINE]["previous"],
+            gettext("page views"),
+            gettext("Views of the pages of the requirements document (any version), counted like visits."),
+        ),
+        figure(
+            "guideline_downloads",
+            gettext("Guideline PDF downloads"),
+            guidelines[PageKind.GUIDELINE_PDF]["value"],
+            guidelines[PageKind.GUIDELINE_PDF]["previous"],
+            gettext("downloads"),
+            gettext("Downloads of the requirements document as PDF, any version and language."),
+        ),
+    ]
+    figures = {f.key: f for f in figures}
+
+    charts = {
+        "visits": _series_chart(
+            title=gettext("Page views"),
+            period=period,
+            current=visits["views"],
+            previous=visits["previous_views"],
+            unit=gettext("page views"),
+        ),
+        "questions": _series_chart(
+            title=gettext("Questions asked"),
+            period=period,
+            current=questions["asked_days"],
+            previous=questions["asked_previous_days"],
+            unit=gettext("questions"),
+        ),
+        "questions_by_topic": bar_chart(
+            title=gettext("Questions asked by topic"),
+            rows=[(name, current) for name, current, _ in topics[:TOP_TOPICS] if current],
+            unit=gettext("questions"),
+        ),
+        "investigations_by_stage": bar_chart(
+            title=gettext("Facilitated investigations by stage on %(day)s") % {"day": long_date(period.end)},
+            rows=investigations["stages"],
+            unit=gettext("clinical investigations"),
+        ),
+        "experts_activity": bar_chart(
+            title=gettext("Answers published by expert"),
+            rows=[(row[0], row[1]) for row in experts[:TOP_EXPERTS_IN_CHART] if row[1]],
+            unit=gettext("answers"),
+        ),
+    }
+
+    daily_rows = [
+        [
+            day,
+            visits["views"][i],
+            visits["visitors"][i],
+            questions["asked_days"][i],
+            questions["answered_days"][i],
+            questions["accepted_days"][i],
+            guidelines[PageKind.GUIDELINE]["days"][i],
+            guidelines[PageKind.GUIDELINE_PDF]["days"][i],
+        ]
+        for i, day in enumerate(period.each_day())
+    ]
+    tables = {
+        "daily": Table(
+            key="daily",
+            title=gettext("Day by day"),
+            headers=[
+                gettext("Day"),
+                gettext("Page views"),
+                gettext("Visitors"),
+                gettext("Questions asked"),
+                gettext("Questions answered"),
+                gettext("Answers accepted"),
+                gettext("Guideline views"),
+                gettext("Guideline PDF downloads"),
+            ],
+            columns=[
+                "day",
+                "views",
+                "visitors",
+                "questions_asked",
+                "questions_answered",
+                "questions_accepted",
+                "guideline_views",
+                "guideline_downloads",
+            ],
+            rows=daily_rows,
+        ),
+        "top_topics": Table(
+            key="top_topics",
+            title=gettext("Questions asked by topic"),
+            headers=[gettext("Topic"), gettext("This period"), gettext("Previous period")],
+            columns=["topic", "questions", "previous"],
+            rows=[list(row) for row in topics],
+        ),
+        "experts_activity": Table(
+            key="experts_activity",
+            title=gettext("Experts' activity"),
+            headers=[
+                gettext("Expert"),
+                gettext("Answers published"),
+                gettext("Board answers co-signed"),
+                gettext("Assignments answered"),
+                gettext("Assignments declined"),
+            ],
+            columns=["expert", "answers", "cosigned", "assignments_answered", "assignments_declined"],
+            rows=experts,
+        ),
+        "investigations_by_stage": Table(
+            key="investigations_by_stage",
+            title=gettext("Facilitated investigations by stage on the period's last day"),
+            headers=[gettext("Stage"), gettext("Investigations")],
+            columns=["stage", "investigations"],
+            rows=[[label, n] for label, n in investigations["stages"]],
+        ),
+        "survey_response_rates": Table(
+            key="survey_response_rates",
+            title=gettext("Survey response rates"),
+            headers=[
+                gettext("Survey"),
+                gettext("Audience"),
+                gettext("Invited"),
+                gettext("Responses"),
+                gettext("Response rate (%)"),
+            ],
+            columns=["survey", "audience", "invited", "responses", "rate_percent"],
+            rows=[
+                [
+                    str(rate.title),
+                    str(rate.audience_label),
+                    rate.invited,
+                    rate.responded,
+                    None if rate.rate is None else round(100 * rate.rate, 1),
+                ]
+                for rate in rates
+            ],
+        ),
+    }
+    return Overview(
+        period=period,
+        previous=previous,
+        figures=figures,
+        charts=charts,
+        tables=tables,
+        public=public,
+        stages_as_of=period.end,
+    )
+
+
+__all__ = [
+    "FIGURE_KEYS",
+    "HEADLINE_KEYS",
+    "Figure",
+    "Overview",
+    "Table",
+    "change_text",
+    "overview",
+    "working_time_between",
+]
+
+
+def change_text(figure: Figure) -> str:
+    """The change on the previous period in words, e.g. "Up 12% on the previous
+    period (25)." (the page must not rely on an arrow or a colour)."""
+    if figure.change is None:
+        return gettext("No comparison with the previous period.")
+    previous = figure.previous_shown
+    if figure.change == 0:
+        return gettext("Same as in the previous period (%(previous)s).") % {"previous": previous}
+    if figure.change_percent is None:
+        return gettext("Up from %(previous)s in the previous period.") % {"previous": previous}
+    percent = number_format(abs(figure.change_percent), decimal_pos=0, use_l10n=True)
+    if figure.change > 0:
+        return gettext("Up %(percent)s%% on the previous period (%(previous)s).") % {
+            "percent": percent,
+            "previous": previous,
+        }
+    return gettext("Down %(percent)s%% on the previous period (%(previous)s).") % {
+        "percent": percent,
+        "previous": previous,
+    }
