@@ -106,6 +106,12 @@ def test_seed_demo_loads_one_user_per_role_and_is_idempotent(db, settings, capsy
     assert survey.state() == Survey.State.CLOSED and survey.anonymous
     assert (SurveyInvitation.objects.count(), SurveyResponse.objects.count()) == (40, 25)
     assert not User.objects.get(email="respondent01@demo.example.org").has_usable_password()
+    # Six months of invented visits up to yesterday, each day with its pages.
+    from portal.metrics.models import DailyPageViews, DailyTraffic
+
+    assert DailyTraffic.objects.count() == 183
+    assert not DailyTraffic.objects.filter(day__gte=timezone.localdate()).exists()
+    assert DailyPageViews.objects.count() == 183 * 11
     # A board of twelve across the four sectors, and assignments in every state.
     assert Counter(ExpertProfile.objects.values_list("sector", flat=True)) == dict.fromkeys(Sector.values, 3)
     assert set(Assignment.objects.values_list("status", flat=True)) == set(Assignment.Status.values)

@@ -19,6 +19,7 @@ from forum.models import Question
 from guidelines.demo import seed_guidelines
 from portal.accounts.models import Organisation, User
 from portal.accounts.roles import Role
+from portal.metrics.demo import seed_visits
 from portal.surveys.demo import seed_survey
 
 DEMO_PASSWORD = "demo-ctcc-2026"
@@ -207,13 +208,15 @@ class Command(BaseCommand):
                 subscribers=[users["member@demo.example.org"], users["member2@demo.example.org"]],
             )
             survey_responses = seed_survey(staff=users["staff@demo.example.org"])
+            seed_visits()
             questions = Question.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organisations)} organisations, {topics} topics, "
                 f"{len(EXPERT_PROFILES)} experts, {questions} questions, {assignments} assignments, "
                 f"{projects} funded projects, {len(clinics)} clinics, {investigations} facilitated investigations, "
-                f"{versions} guidelines versions published, a survey with {survey_responses} responses."
+                f"{versions} guidelines versions published, a survey with {survey_responses} responses, "
+                "six months of visits."
             )
         )
         if any(created):
