@@ -16,14 +16,14 @@ from django.core import mail
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from experts.models import InvestigationStage
+from experts.models import InvestigationStage, StageChange
 from forum.models import Question as ForumQuestion
 from portal.accounts.roles import Role
 from portal.celery import app as celery_app
 from portal.metrics.models import DailyTraffic, Report
 from portal.metrics.periods import Period
 from portal.metrics.tasks import render_report
-from portal.surveys.models import Invitation, Question, Response, Survey
+from portal.surveys.models import Invitation, Response, Survey
 from tests.factories import AnswerFactory, ExpertFactory, OrganisationFactory, QuestionFactory, UserFactory
 from tests.factories.accounts import PASSWORD
 from tests.factories.introductions import FacilitatedInvestigationFactory, IntroductionFactory
@@ -74,9 +74,9 @@ def activity_in_the_period(member) -> None:
     earlier = QuestionFactory(author=member)
     ForumQuestion.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - timedelta(days=PERIOD_DAYS + 20))
     IntroductionFactory(organisation=member.organisation, requested_by=member)
-    FacilitatedInvestigationFactory(
-        stage=InvestigationStage.SUBMITTED, submitted_on=timezone.localdate() - timedelta(days=10)
-    )
+    submitted_on = timezone.localdate() - timedelta(days=10)
+    trial = FacilitatedInvestigationFactory(stage=InvestigationStage.SUBMITTED, submitted_on=submitted_on)
+    StageChange.objects.create(investigation=trial, stage=InvestigationStage.SUBMITTED, on=submitted_on)
 
 
 def staff_build_publish_and_invite(journey, staff) -> Survey:
@@ -100,8 +100,13 @@ def staff_build_publish_and_invite(journey, staff) -> Survey:
     assert (survey.anonymous, survey.audience, survey.is_published) == (False, "members", False)
     journey.check_page()
 
-    add_question(journey, survey, kind="likert", text_it="Il centro ha risposto alle mie esigenze.",
-                 text_en="The centre met my needs.")
+    add_question(
+        journey,
+        survey,
+        kind="likert",
+        text_it="Il centro ha risposto alle mie esigenze.",
+        text_en="The centre met my needs.",
+    )
     add_question(
         journey,
         survey,
@@ -159,7 +164,6 @@ def member_answers_through_the_link(journey, member, survey) -> None:
     # The member had emails about their questions' answers too: the invitation is the one with a survey link.
     invitations = [message for message in mail.outbox if message.to == [member.email] and "/surveys/" in message.body]
     assert len(invitations) == 1
-    print(invitations[0].subject, invitations[0].body)
     path = re.search(r"https?://[^/\s]+(/surveys/invitation/[A-Za-z0-9_-]+/)", invitations[0].body).group(1)
     likert, single, text = survey.questions.order_by("position")
     colleague = single.options.get(text_en="From a colleague")
@@ -254,11 +258,17 @@ def administrator_produces_the_report(journey) -> None:
         page.locator("#pdf-download-link").click()
     pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
     text = "\n".join(pdf_page.extract_text() for pdf_page in pdf.pages)
-    print(text)
     report.refresh_from_db()
     assert len(pdf.pages) == report.pages
     with translation.override("it"):
-        assert period.label in text
+        assert f"Relazione semestrale\n{period.label()}\n" in text  # the cover
+    # The headline table: this period, the previous one, the change.
+    assert "Visite (pagine visualizzate) 1.234 0 +1.234\n" in text
+    assert "Domande poste 5 1 +4 (+400,0 %)\n" in text
+    assert "Sperimentazioni cliniche facilitate 1 0 +1\n" in text
+    # The survey's results, the member's suggestion included.
+    assert "Soddisfazione per i servizi del centro 2026\n1 risposta" in text
+    assert SUGGESTION in text
 
 
 def test_staff_survey_member_answers_administrator_reads_metrics_and_report(journey):
