@@ -93,6 +93,14 @@ def _nice_ceiling(value: float) -> float:
     return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value)
 
 
+def _ticks(top: float) -> list[float]:
+    """Round steps up to ``top`` (a ``_nice_ceiling``): 0, 5, 10, 15, 20 for 20, 0, 10 … 50 for
+    50; one per unit for a small count (0, 1, 2 for 2)."""
+    small_count = top <= 5 and top == int(top)
+    steps = int(top) if small_count else (4 if f"{top:e}".startswith("2") else 5)
+    return [top * step / steps for step in range(steps + 1)]
+
+
 def bar_chart(
     *, title: str, rows: Sequence[tuple[str, float]], unit: str = "", decimals: int = 0, description: str = ""
 ) -> Chart:
@@ -169,7 +177,7 @@ def time_series_chart(
         )
         for index, value in enumerate(previous[: len(bars)])
     ]
-    ticks = [Tick(position=y_of(top * step / 4), label=_shown(top * step / 4, 0)) for step in range(5)]
+    ticks = [Tick(position=y_of(value), label=_shown(value, 0 if value == int(value) else 1)) for value in _ticks(top)]
     every = max(1, math.ceil(len(points) / 6))
     dates = [Tick(position=bar.x + bar.width / 2, label=bar.label) for bar in bars[::every]]
     total = sum(value for _, value in points)

@@ -211,6 +211,11 @@ def administrator_reads_the_dashboard(journey, administrator) -> None:
     assert f"start={period.start.isoformat()}" in page.url
     headline = page.locator(".metrics-card-value").all_inner_texts()
     assert [value.split()[0] for value in headline] == ["1.234", "5", "1"]
+    # The member's response: one of one invited.
+    survey_rates = page.locator("section[aria-labelledby=metrics-surveys] tbody tr").all_inner_texts()
+    assert [row.split("\t") for row in survey_rates] == [
+        ["Soddisfazione per i servizi del centro 2026", "Tutti gli associati", "1", "1", "100,0"]
+    ]
     journey.check_page()
 
     # Narrow screens scroll the page down, never sideways.
