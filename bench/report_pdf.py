@@ -18,43 +18,13 @@ Target: at most 10 s a render.
 """
 
 import argparse
-import json
-import os
 import random
-import resource
-import secrets
-import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import pdf_runs
 
-CHILD_FLAG = "--render-in-child"
-WORK_DIR_VARIABLE = "REPORT_PDF_BENCH_DIR"
-
-if CHILD_FLAG not in sys.argv:
-    # The parent: a throwaway folder for the database and runtime files, which
-    # the children inherit through the environment.
-    os.environ[WORK_DIR_VARIABLE] = tempfile.mkdtemp(prefix="ctcc-bench-report-")
-_work_dir = Path(os.environ[WORK_DIR_VARIABLE])
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
-        "VAR_DIR": str(_work_dir),
-        "DATABASE_URL": f"sqlite:///{_work_dir / 'bench.sqlite3'}",
-        # WeasyPrint logs each step of every render at INFO.
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
-    }
-)
-os.environ["BENCH_SECRET_KEY"] = os.environ["SECRET_KEY"]
+_work_dir = pdf_runs.throwaway_environment(prefix="ctcc-bench-report-")
 
 import django  # noqa: E402
 
@@ -300,18 +270,11 @@ def build() -> tuple[Report, str]:
     return report, survey
 
 
-def render_in_child(report_id: int, language: str, keep: str) -> None:
-    """One render, in this fresh process: prints its figures as JSON."""
+def render_in_child() -> None:
+    report_id, language, keep = pdf_runs.child_arguments()
     report = Report.objects.get(pk=report_id)
     report.language = language
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    content, pages = render_pdf(report)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    if keep:
-        Path(keep).write_bytes(content)
-    print(json.dumps({"seconds": seconds, "pages": pages, "bytes": len(content), "baseline": baseline, "peak": peak}))
+    pdf_runs.measure(lambda: render_pdf(report), keep)
 
 
 def main() -> None:
@@ -330,40 +293,14 @@ def main() -> None:
             f"(~{VIEWS_PER_DAY:,} views a day), {INTRODUCTIONS} introductions, {INVESTIGATIONS} investigations, "
             f"{survey}, in a throwaway database ({time.perf_counter() - started:.1f} s)."
         )
-        runs = []
-        for run in range(args.runs):
-            keep = args.keep if run == args.runs - 1 else ""
-            command = [sys.executable, __file__, CHILD_FLAG, str(report.pk), args.language, keep]
-            child = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-            if child.returncode:
-                sys.exit(f"The render failed:\n{child.stderr}")
-            figures = json.loads(child.stdout.strip().splitlines()[-1])
-            runs.append(figures)
-            print(
-                f"run {run + 1}: {figures['pages']} pages, {figures['bytes'] / 1024:.0f} KiB, "
-                f"{figures['seconds']:.2f} s, peak RSS {figures['peak'] / 1024:.0f} MiB "
-                f"(before rendering {figures['baseline'] / 1024:.0f} MiB)"
-            )
-        children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        runs = pdf_runs.run_renders(__file__, report.pk, language=args.language, runs=args.runs, keep=args.keep)
     finally:
-        shutil.rmtree(_work_dir, ignore_errors=True)
-
-    seconds = [figures["seconds"] for figures in runs]
-    peak = max(figures["peak"] for figures in runs) / 1024
-    met = max(seconds) <= TARGET_SECONDS
-    print(
-        f"\n{runs[-1]['pages']} pages ({args.language}), {len(runs)} renders: "
-        f"median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s; "
-        f"peak RSS {peak:.0f} MiB (children's maximum: {children_peak:.0f} MiB)"
-        f"\ntarget: at most {TARGET_SECONDS} s: {'met' if met else 'MISSED'}"
-    )
-    if args.keep:
-        print(f"The last PDF: {args.keep}")
+        pdf_runs.remove(_work_dir)
+    pdf_runs.summarise(runs, language=args.language, keep=args.keep, target_seconds=TARGET_SECONDS)
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv:
-        _, _, report_id, language, keep = sys.argv
-        render_in_child(int(report_id), language, keep)
+    if pdf_runs.is_child():
+        render_in_child()
     else:
         main()
