@@ -176,46 +176,41 @@ def question_delete(request, pk: int, question_pk: int):
     return render(request, "surveys/question_delete.html", {"survey": survey, "question": question})
 
 
-@require_POST
-@runner_only
-def survey_publish(request, pk: int):
+def _act_on_survey(request, pk: int, service, success_message: str):
+    """A staff button on a survey: load it, limit the writes, call ``service`` and go back to it."""
     survey = get_survey_for_runner(pk)
     if response := _throttled(request):
         return response
-    run_service(
-        request,
-        lambda: services.publish_survey(survey=survey, by=request.user),
-        _("Survey published: its questions are now frozen."),
-    )
+    run_service(request, lambda: service(survey=survey, by=request.user), success_message)
     return redirect(survey)
+
+
+@require_POST
+@runner_only
+def survey_publish(request, pk: int):
+    return _act_on_survey(request, pk, services.publish_survey, _("Survey published: its questions are now frozen."))
 
 
 @require_POST
 @runner_only
 def survey_invite(request, pk: int):
-    survey = get_survey_for_runner(pk)
-    if response := _throttled(request):
-        return response
-    run_service(
+    return _act_on_survey(
         request,
-        lambda: services.request_invitations(survey=survey, by=request.user),
+        pk,
+        services.request_invitations,
         _("The invitations are being sent to everyone in the audience not invited yet."),
     )
-    return redirect(survey)
 
 
 @require_POST
 @runner_only
 def survey_remind(request, pk: int):
-    survey = get_survey_for_runner(pk)
-    if response := _throttled(request):
-        return response
-    run_service(
+    return _act_on_survey(
         request,
-        lambda: services.request_reminders(survey=survey, by=request.user),
+        pk,
+        services.request_reminders,
         _("Reminders are being sent to those who have not answered yet (at most one a day each)."),
     )
-    return redirect(survey)
 
 
 @require_GET
