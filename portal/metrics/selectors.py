@@ -456,9 +456,8 @@ def overview(period: Period, *, public: bool = False) -> Overview:
         "Counted: %(which)s; never an anonymised public copy of a confidential question (it is the same question), "
         "questions hidden by moderators, or questions closed as duplicates (their original counts)."
     ) % {"which": which}
-    figure = Figure
     figures = [
-        figure(
+        Figure(
             "visits",
             gettext("Visits (page views)"),
             sum(visits["views"]),
@@ -469,7 +468,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
                 "cookies, no third-party analytics); automated clients are not counted."
             ),
         ),
-        figure(
+        Figure(
             "visitors",
             gettext("Visitors (sum of daily visitors)"),
             sum(visits["visitors"]),
@@ -480,14 +479,14 @@ def overview(period: Period, *, public: bool = False) -> Overview:
                 "day, so the same person visiting on three days counts three times."
             ),
         ),
-        figure(
+        Figure(
             "questions_asked",
             gettext("Questions asked"),
             *questions["asked"],
             gettext("questions"),
             gettext("Forum questions asked in the period.") + " " + counted_questions,
         ),
-        figure(
+        Figure(
             "questions_answered",
             gettext("Questions answered"),
             *questions["answered"],
@@ -496,7 +495,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
             + " "
             + counted_questions,
         ),
-        figure(
+        Figure(
             "questions_accepted",
             gettext("Answers accepted"),
             *questions["accepted"],
@@ -508,7 +507,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
             + " "
             + counted_questions,
         ),
-        figure(
+        Figure(
             "first_answer_median_hours",
             gettext("Time to first answer (median)"),
             *questions["median"],
@@ -519,7 +518,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
             ),
             decimals=1,
         ),
-        figure(
+        Figure(
             "first_answer_p90_hours",
             gettext("Time to first answer (90th percentile)"),
             *questions["p90"],
@@ -530,7 +529,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
             ),
             decimals=1,
         ),
-        figure(
+        Figure(
             "introductions_requested",
             gettext("Introductions to clinics requested"),
             introductions["requested"],
@@ -538,7 +537,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
             gettext("introductions"),
             gettext("Members' requests to be introduced to clinics, made in the period."),
         ),
-        figure(
+        Figure(
             "introductions_answered",
             gettext("Introductions acted on by the board"),
             introductions["answered"],
@@ -549,7 +548,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
                 "taken forward in the period; each introduction counts once."
             ),
         ),
-        figure(
+        Figure(
             "trials_facilitated",
             gettext("Clinical trials facilitated"),
             *investigations["facilitated"],
@@ -559,7 +558,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
                 "and the competent authority in the period (counted once, on that day, even if they later stopped)."
             ),
         ),
-        figure(
+        Figure(
             "guideline_views",
             gettext("Guideline views"),
             guidelines[PageKind.GUIDELINE]["value"],
@@ -567,7 +566,7 @@ def overview(period: Period, *, public: bool = False) -> Overview:
             gettext("page views"),
             gettext("Views of the pages of the requirements document (any version), counted like visits."),
         ),
-        figure(
+        Figure(
             "guideline_downloads",
             gettext("Guideline PDF downloads"),
             guidelines[PageKind.GUIDELINE_PDF]["value"],
