@@ -7,11 +7,12 @@ saint's day (7 December in Milan) can be added with
 ``WORKING_CALENDAR_PROVINCE``.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.utils import timezone
 
 
 @lru_cache(maxsize=32)
@@ -43,3 +44,29 @@ def working_days_between(start: date, end: date) -> int:
         day += timedelta(days=1)
         count += is_working_day(day)
     return count
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """The time between two moments that falls on working days (local days that
+    are neither weekends nor Italian public holidays). Friday 17:00 → Monday
+    09:00 is 16 hours: Friday 17-24 and Monday 0-9."""
+    if end <= start:
+        return timedelta(0)
+    zone = timezone.get_current_timezone()
+    total = timedelta(0)
+    day = timezone.localtime(start, zone).date()
+    last = timezone.localtime(end, zone).date()
+    while day <= last:
+        if is_working_day(day):
+            day_start = datetime.combine(day, time.min, tzinfo=zone)
+            day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+            # Subtract in UTC: aware datetimes sharing a tzinfo subtract as wall time.
+            overlap = _as_utc(min(end, day_end)) - _as_utc(max(start, day_start))
+            if overlap > timedelta(0):
+                total += overlap
+        day += timedelta(days=1)
+    return total

@@ -14,7 +14,7 @@ Days are local days (``settings.TIME_ZONE``).
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext
 
-from experts.calendar import is_working_day
+from experts.calendar import working_time_between
 from experts.models.introductions import FacilitatedInvestigation, Introduction, InvestigationStage, StageChange
 from forum.models import Answer, Assignment, BoardSignature, Question
 from forum.selectors import median_hours, percentile_hours
@@ -121,35 +121,6 @@ def _shown(value, decimals: int) -> str:
     if value is None:
         return "–"
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-
-
-# Working time
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def working_time_between(start: datetime, end: datetime) -> timedelta:
-    """The time between two moments that falls on working days (local days that
-    are neither weekends nor Italian public holidays). Friday 17:00 → Monday
-    09:00 is 16 hours: Friday 17-24 and Monday 0-9."""
-    if end <= start:
-        return timedelta(0)
-    zone = timezone.get_current_timezone()
-    total = timedelta(0)
-    day = timezone.localtime(start, zone).date()
-    last = timezone.localtime(end, zone).date()
-    while day <= last:
-        if is_working_day(day):
-            day_start = datetime.combine(day, time.min, tzinfo=zone)
-            day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-            # Subtract in UTC: aware datetimes sharing a tzinfo subtract as wall time.
-            overlap = _as_utc(min(end, day_end)) - _as_utc(max(start, day_start))
-            if overlap > timedelta(0):
-                total += overlap
-        day += timedelta(days=1)
-    return total
 
 
 # Helpers
@@ -717,7 +688,6 @@ __all__ = [
     "Table",
     "change_text",
     "overview",
-    "working_time_between",
 ]
 
 

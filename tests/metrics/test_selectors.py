@@ -13,12 +13,13 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
+from experts.calendar import working_time_between
 from experts.models import InvestigationStage, StageChange
 from forum import services as forum_services
 from forum.models import Assignment, BoardSignature, Question
 from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind
 from portal.metrics.periods import Period
-from portal.metrics.selectors import FIGURE_KEYS, Figure, overview, working_time_between
+from portal.metrics.selectors import FIGURE_KEYS, Figure, overview
 from tests.factories import AnswerFactory, AssignmentFactory, ExpertFactory, QuestionFactory
 from tests.factories.introductions import FacilitatedInvestigationFactory, IntroductionFactory
 
