@@ -57,5 +57,14 @@ messages: install
 	cd portal && ../$(PY) ../manage.py makemessages --locale=it --locale=en --no-obsolete \
 	  --ignore='.venv/*' && cd ..
 
+# The first-visit assets built from the theme: the purged Bootstrap Italia
+# stylesheet, the split web fonts (+ static/css/fonts.css), the icon sprite.
+css: install
+	@command -v npm >/dev/null 2>&1 || { echo "make css needs Node.js and npm"; exit 1; }
+	cd portal/frontend && npm ci --silent
+	node portal/frontend/purge-css.mjs "$$($(PY) -c 'import bootstrap_italia_template as t, pathlib; print(pathlib.Path(t.__file__).parent / "static")')"
+	$(PY) portal/frontend/subset_fonts.py
+	$(PY) portal/frontend/build_sprite.py
+
 clean:
 	rm -rf var $(VENV) .pytest_cache
