@@ -1,8 +1,11 @@
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Topic
@@ -12,6 +15,15 @@ from portal.accounts.roles import Capability, user_can
 # Markers ts_headline puts around matches; the template escapes the snippet
 # and only then turns them into <mark>, so the body's text can never inject HTML.
 MARK_START, MARK_STOP = "\x02", "\x03"
+
+# A search for a common word matches hundreds of thousands of questions once
+# the forum is large: counting them all and ranking them all with ts_rank costs
+# seconds. So a search considers at most the SEARCH_RESULT_CAP most recent
+# matching questions: the count stops there (the page then says "more than
+# 1,000"), and "best match" ranks only those candidates, so a good but older
+# match of a very common word may not be listed: adding words narrows the
+# search and brings it back. Below the cap, results and counts are exact.
+SEARCH_RESULT_CAP = 1000
 
 
 def full_text_search_available() -> bool:
@@ -91,8 +103,14 @@ class QuestionFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        queryset = super().qs
+        if not hasattr(self, "_sorted_qs"):
+            self._sorted_qs = self._sorted(super().qs)
+        return self._sorted_qs
+
+    def _sorted(self, queryset):
         sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else None
+        if self.searching:
+            queryset = self._most_recent_matches(queryset)
         if self._search_query is not None:
             queryset = queryset.annotate(
                 snippet=SearchHeadline(
@@ -118,3 +136,54 @@ class QuestionFilter(django_filters.FilterSet):
             )
             return queryset.order_by(waiting, "created_at")
         return queryset.order_by("-created_at")
+
+    @property
+    def searching(self) -> bool:
+        """Whether the list is the result of a search (its count is then capped)."""
+        return bool(self.form.is_valid() and (self.form.cleaned_data.get("q") or "").strip())
+
+    def _most_recent_matches(self, queryset):
+        """The questions of ``queryset`` (every filter applied) among its most
+        recent rows: one more than the paginator's cap, so that SearchPaginator
+        can tell "more than".
+
+        The ids are fetched first, in one query the database answers either
+        from the full-text index (few matches: read them, sort them) or by
+        walking the questions newest first until it has enough (many matches).
+        The page is then ranked, counted and sorted over these ids alone, by
+        primary key, so that no later query can choose to rank or count every
+        match of a common word."""
+        ids = list(most_recent_ids(queryset, SearchPaginator.cap + 1))
+        # The view's queryset (visibility, select_related) without the search:
+        # the ids already satisfy every filter.
+        if connection.vendor == "postgresql":
+            # One array parameter rather than a thousand: cheaper to send and to plan.
+            return self.queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+        return self.queryset.filter(pk__in=ids)
+
+
+def most_recent_ids(queryset, limit: int):
+    """The primary keys of the ``limit`` most recent questions of ``queryset``."""
+    return queryset.order_by("-created_at").values_list("pk", flat=True)[:limit]
+
+
+class SearchPaginator(Paginator):
+    """A paginator whose count stops at SEARCH_RESULT_CAP: counting every match
+    of a common word would cost more than the search itself. ``capped`` tells
+    the page to say "more than"; pages beyond the cap are not offered."""
+
+    cap = SEARCH_RESULT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        # Without ordering: it is irrelevant to a count and would make the
+        # database rank every match before counting.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap

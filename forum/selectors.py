@@ -92,6 +92,9 @@ def question_page(*, user, question: Question) -> dict:
     }
 
 
+SIMILAR_CANDIDATES_PER_WORD = 200
+
+
 def similar_questions(*, user, title: str, limit: int = 5) -> list[Question]:
     """Questions whose title shares words with ``title``, for the asker to check first."""
     words = [word for word in title.split() if len(word) > 3][:8]
@@ -102,8 +105,22 @@ def similar_questions(*, user, title: str, limit: int = 5) -> list[Question]:
         query = SearchQuery(" OR ".join(words), config="italian", search_type="websearch") | SearchQuery(
             " OR ".join(words), config="english", search_type="websearch"
         )
+        # Ranked among candidates only: any of eight words matches most of a
+        # large forum, and ranking all of it costs seconds per keystroke. The
+        # candidates are the most recent matches of each word, so that a rare
+        # word (a device's name) brings all its questions in.
+        per_word = [
+            visible.filter(
+                search_vector=SearchQuery(word, config="italian", search_type="plain")
+                | SearchQuery(word, config="english", search_type="plain")
+            )
+            .order_by("-created_at")
+            .values_list("pk", "created_at")[:SIMILAR_CANDIDATES_PER_WORD]
+            for word in words
+        ]
+        candidates = {pk for pk, _ in per_word[0].union(*per_word[1:], all=True)}
         return list(
-            visible.filter(search_vector=query)
+            visible.filter(pk__in=candidates)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-created_at")[:limit]
         )

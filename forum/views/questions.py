@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import services
-from forum.filters import QuestionFilter
+from forum.filters import QuestionFilter, SearchPaginator
 from forum.forms import (
     AnswerForm,
     AskForm,
@@ -51,7 +51,8 @@ def question_list(request):
     # Always bound: with no parameters it is valid and lists everything visible.
     filterset = QuestionFilter(request.GET, queryset=questions, user=request.user)
     results = filterset.qs if filterset.is_valid() else questions.none()
-    page = Paginator(results.prefetch_related("topics"), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator_class = SearchPaginator if filterset.searching else Paginator  # a search counts up to a cap
+    page = paginator_class(results.prefetch_related("topics"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
