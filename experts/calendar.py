@@ -50,6 +50,18 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
+def _working_day_bounds(day: date, zone, province: str | None) -> tuple[datetime, datetime] | None:
+    """The start and end of ``day`` in UTC when it is a working day, else None."""
+    if day.weekday() >= 5 or day in _holidays(day.year, province):
+        return None
+    # In UTC: aware datetimes sharing a tzinfo subtract as wall time.
+    return (
+        _as_utc(datetime.combine(day, time.min, tzinfo=zone)),
+        _as_utc(datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)),
+    )
+
+
 def working_time_between(start: datetime, end: datetime) -> timedelta:
     """The time between two moments that falls on working days (local days that
     are neither weekends nor Italian public holidays). Friday 17:00 → Monday
@@ -57,15 +69,16 @@ def working_time_between(start: datetime, end: datetime) -> timedelta:
     if end <= start:
         return timedelta(0)
     zone = timezone.get_current_timezone()
+    # Read once, and the days' bounds kept: dashboards call this for thousands of answers.
+    province = getattr(settings, "WORKING_CALENDAR_PROVINCE", None) or None
+    start_utc, end_utc = _as_utc(start), _as_utc(end)
     total = timedelta(0)
     day = timezone.localtime(start, zone).date()
     last = timezone.localtime(end, zone).date()
     while day <= last:
-        if is_working_day(day):
-            day_start = datetime.combine(day, time.min, tzinfo=zone)
-            day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-            # Subtract in UTC: aware datetimes sharing a tzinfo subtract as wall time.
-            overlap = _as_utc(min(end, day_end)) - _as_utc(max(start, day_start))
+        bounds = _working_day_bounds(day, zone, province)
+        if bounds is not None:
+            overlap = min(end_utc, bounds[1]) - max(start_utc, bounds[0])
             if overlap > timedelta(0):
                 total += overlap
         day += timedelta(days=1)

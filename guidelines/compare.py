@@ -11,18 +11,19 @@ Everything here works on two ``DocumentView``s already loaded: no queries.
 """
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import accumulate
+from threading import Lock
 from typing import ClassVar, Literal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from guidelines.models import Reference
-from guidelines.selectors import DocumentView, SectionView
+from guidelines.models import Reference, Version
+from guidelines.selectors import DocumentView, SectionView, published_document
 
 EntryKind = Literal["added", "removed", "changed", "unchanged"]
 
@@ -216,6 +217,35 @@ def compare(old: DocumentView, new: DocumentView) -> Comparison:
         unchanged=counts["unchanged"],
         moved=sum(entry.moved for entry in entries),
     )
+
+
+def compare_versions(older: Version, newer: Version, language: str) -> Comparison:
+    """``compare`` of two versions as a reader of ``language`` sees them.
+
+    Published versions never change: the comparison of two of them is kept in
+    the process (the last few pairs, per interface language too, since the page
+    carries translated labels), so a page asking again runs no query and no diff.
+    """
+    if not (older.is_published and newer.is_published):
+        return compare(published_document(older, language), published_document(newer, language))
+    # The times too: a primary key may name another version in a database emptied since (tests).
+    key = (older.pk, older.created_at, newer.pk, newer.created_at, language, get_language())
+    with _published_lock:
+        comparison = _published_comparisons.get(key)
+        if comparison is not None:
+            _published_comparisons.move_to_end(key)
+            return comparison
+    comparison = compare(published_document(older, language), published_document(newer, language))
+    with _published_lock:
+        _published_comparisons[key] = comparison
+        while len(_published_comparisons) > PUBLISHED_COMPARISONS_KEPT:
+            _published_comparisons.popitem(last=False)
+    return comparison
+
+
+PUBLISHED_COMPARISONS_KEPT = 32
+_published_comparisons: OrderedDict[tuple, Comparison] = OrderedDict()
+_published_lock = Lock()
 
 
 def _moved_keys(old: DocumentView, new: DocumentView, old_by_key, new_by_key) -> set[str]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guidelines import selectors, services
-from guidelines.compare import compare
+from guidelines.compare import compare_versions
 from guidelines.forms import (
     CommentForm,
     EditorForm,
@@ -83,9 +83,9 @@ def _version_page(request, version: Version, current: Version):
         request,
         "guidelines/version.html",
         {
-            "document": selectors.document(version, language),
+            "document": selectors.published_document(version, language),
             "version": version,
-            "changelog_html": render_markdown(version.changelog(language)),
+            "changelog_html": selectors.rendered_markdown(version.changelog(language)),
             "current": current,
             "is_current": current.pk == version.pk,
             "previous_number": "{}.{}".format(*previous) if previous else "",
@@ -178,7 +178,7 @@ def comparison(request):
     older = pick("from", _version_before(newer, versions))
     if older is None:
         raise Http404
-    comparison = compare(selectors.document(older, language), selectors.document(newer, language))
+    comparison = compare_versions(older, newer, language)
     return render(
         request,
         "guidelines/compare.html",

@@ -137,6 +137,16 @@ class Question(models.Model):
             models.Index(fields=["visibility", "is_hidden", "-created_at"], name="forum_q_public_newest"),
             models.Index(fields=["status", "-created_at"], name="forum_q_status_newest"),
             models.Index(fields=["organisation", "-created_at"], name="forum_q_org_newest"),
+            # Counts of a filtered list (?status=, with ?topic=): read from the index alone.
+            models.Index(fields=["status", "visibility", "is_hidden", "id"], name="forum_q_status_public"),
+            # The same for a member (public, or their organisation's): the OR is checked in the index.
+            models.Index(
+                fields=["is_hidden", "visibility", "organisation", "author", "status", "id"],
+                name="forum_q_visible_to_member",
+            ),
+            # The questions answered or accepted in a period (the metrics), with created_at's own index.
+            models.Index(fields=["first_answered_at"], name="forum_q_first_answered"),
+            models.Index(fields=["accepted_at"], name="forum_q_accepted"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -204,7 +214,14 @@ class Answer(models.Model):
         ordering = ["created_at"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        indexes = [models.Index(fields=["question", "created_at"], name="forum_answer_question")]
+        indexes = [
+            models.Index(fields=["question", "created_at"], name="forum_answer_question"),
+            # An expert's latest answers (their dashboard, their profile).
+            models.Index(fields=["author", "-created_at"], name="forum_answer_author_newest"),
+            # The answers of a period (the metrics' experts' activity).
+            models.Index(fields=["created_at"], name="forum_answer_created"),
+            models.Index(fields=["board_published_at"], name="forum_answer_board_published"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.question} ({self.get_kind_display()})"

@@ -68,6 +68,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="forum_assignment_due"),
             models.Index(fields=["expert", "status", "due_on"], name="forum_assignment_expert"),
+            # An expert's answer times over the last year (their dashboard), from the index alone.
+            models.Index(fields=["expert", "status", "closed_at", "created_at"], name="forum_assignment_expert_closed"),
         ]
         constraints = [
             models.UniqueConstraint(

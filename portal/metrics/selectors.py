@@ -26,7 +26,6 @@ from experts.calendar import working_time_between
 from experts.models.introductions import FacilitatedInvestigation, Introduction, InvestigationStage, StageChange
 from forum.models import Answer, Assignment, BoardSignature, Question
 from forum.selectors import median_hours, percentile_hours
-from portal.accounts.models import User
 from portal.charts import Chart, bar_chart, time_series_chart
 from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind
 from portal.metrics.periods import Period, long_date
@@ -227,41 +226,44 @@ def _guideline_views(period: Period, previous: Period) -> dict:
 
 
 def _questions(period: Period, previous: Period, *, public: bool) -> dict:
-    counted = _counted_questions()
+    # One query for the three events (asked, first answered, accepted) in
+    # either period; each row is then sorted into the events it had in range.
+    first, _ = previous.bounds()
+    _, after = period.bounds()
+    rows = (
+        _counted_questions()
+        .filter(
+            _range_filter("created_at", period, previous)
+            | _range_filter("first_answered_at", period, previous)
+            | (_range_filter("accepted_at", period, previous) & Q(accepted_answer__isnull=False))
+        )
+        .values_list(
+            "created_at", "first_answered_at", "accepted_at", "accepted_answer_id", "visibility", "public_copy_of_id"
+        )
+        .order_by()  # counted, not shown: no need to sort
+    )
 
-    asked = [
-        _local_day(created)
-        for created, visibility, copy_id in counted.filter(_range_filter("created_at", period, previous)).values_list(
-            "created_at", "visibility", "public_copy_of_id"
-        )
-        if _is_counted(
+    zone = timezone.get_current_timezone()  # once: thousands of rows at a large forum
+
+    def in_range(moment) -> bool:
+        return moment is not None and first <= moment < after
+
+    asked, answered_rows, accepted = [], [], []
+    for created, first_answered, accepted_at, accepted_answer, visibility, copy_id in rows:
+        if not _is_counted(
             confidential=visibility == Question.Visibility.CONFIDENTIAL, copy=copy_id is not None, public=public
-        )
-    ]
-    answered_rows = [
-        (created, answered)
-        for created, answered, visibility, copy_id in counted.filter(
-            _range_filter("first_answered_at", period, previous)
-        ).values_list("created_at", "first_answered_at", "visibility", "public_copy_of_id")
-        if _is_counted(
-            confidential=visibility == Question.Visibility.CONFIDENTIAL, copy=copy_id is not None, public=public
-        )
-    ]
-    accepted = [
-        _local_day(moment)
-        for moment, visibility, copy_id in counted.filter(
-            _range_filter("accepted_at", period, previous), accepted_answer__isnull=False
-        ).values_list("accepted_at", "visibility", "public_copy_of_id")
-        if _is_counted(
-            confidential=visibility == Question.Visibility.CONFIDENTIAL, copy=copy_id is not None, public=public
-        )
-    ]
-    answered = [_local_day(moment) for _, moment in answered_rows]
+        ):
+            continue
+        if in_range(created):
+            asked.append(created.astimezone(zone).date())
+        if in_range(first_answered):
+            answered_rows.append((created, first_answered))
+        if accepted_answer is not None and in_range(accepted_at):
+            accepted.append(accepted_at.astimezone(zone).date())
+    answered = [moment.astimezone(zone).date() for _, moment in answered_rows]
     durations = [working_time_between(created, moment) for created, moment in answered_rows]
-    this = [d for (_, moment), d in zip(answered_rows, durations, strict=True) if period.contains(_local_day(moment))]
-    before = [
-        d for (_, moment), d in zip(answered_rows, durations, strict=True) if previous.contains(_local_day(moment))
-    ]
+    this = [d for day, d in zip(answered, durations, strict=True) if period.contains(day)]
+    before = [d for day, d in zip(answered, durations, strict=True) if previous.contains(day)]
     return {
         "asked": _split(asked, period, previous),
         "answered": _split(answered, period, previous),
@@ -287,7 +289,10 @@ def _topics(period: Period, previous: Period, *, public: bool) -> list[tuple[str
     before_first, before_after = previous.bounds()
     name = "topic__name_en" if get_language() == "en" else "topic__name_it"
     rows = (
-        Question.topics.through.objects.filter(question__in=questions.values("pk"))
+        # Only the questions of the two periods: without the bounds the counts read the whole forum.
+        Question.topics.through.objects.filter(
+            question__in=questions.filter(created_at__gte=before_first, created_at__lt=after).values("pk")
+        )
         .values("topic_id", name)
         .annotate(
             current=Count("pk", filter=Q(question__created_at__gte=first, question__created_at__lt=after)),
@@ -310,13 +315,13 @@ def _experts_activity(period: Period) -> list[list]:
             Q(kind=Answer.Kind.INDIVIDUAL, created_at__gte=in_period["gte"], created_at__lt=in_period["lt"])
             | Q(kind=Answer.Kind.BOARD, board_published_at__gte=first, board_published_at__lt=after)
         )
-        .values("author_id")
+        .values("author_id", "author__full_name")
         .annotate(n=Count("pk"))
         .order_by()
     )
     signatures = (
         BoardSignature.objects.filter(signed_at__gte=first, signed_at__lt=after, answer__is_hidden=False)
-        .values("expert_id")
+        .values("expert_id", "expert__full_name")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -326,18 +331,22 @@ def _experts_activity(period: Period) -> list[list]:
             closed_at__lt=after,
             status__in=[Assignment.Status.ANSWERED, Assignment.Status.DECLINED],
         )
-        .values("expert_id", "status")
+        .values("expert_id", "expert__full_name", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    # The names come with the counts (a join each) rather than with a fourth query.
     activity = defaultdict(lambda: [0, 0, 0, 0])
+    names = {}
     for row in answers:
         activity[row["author_id"]][0] = row["n"]
+        names[row["author_id"]] = row["author__full_name"]
     for row in signatures:
         activity[row["expert_id"]][1] = row["n"]
+        names[row["expert_id"]] = row["expert__full_name"]
     for row in assignments:
         activity[row["expert_id"]][2 if row["status"] == Assignment.Status.ANSWERED else 3] = row["n"]
-    names = dict(User.objects.filter(pk__in=list(activity)).values_list("pk", "full_name")) if activity else {}
+        names[row["expert_id"]] = row["expert__full_name"]
     rows = [[names.get(pk, "?"), *counts] for pk, counts in activity.items()]
     return sorted(rows, key=lambda row: (-row[1], -row[2], -row[3], row[0]))
 
