@@ -40,6 +40,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import allowed_if, signed_in_area
 from portal.accounts.roles import Capability
 from portal.markdown import render_markdown
+from portal.pagecache import cached_page
 from portal.shortcuts import run_service, safe_next, throttled
 
 
@@ -57,6 +58,7 @@ def _throttled(request):
 
 
 @require_GET
+@cached_page
 def current(request):
     version = selectors.current_version()
     if version is None:
@@ -67,6 +69,7 @@ def current(request):
 
 
 @require_GET
+@cached_page
 def version_detail(request, number: str):
     version = selectors.version_by_number(number)
     if version is None:
@@ -155,6 +158,7 @@ class ReleasesFeed(Feed):
 
 
 @require_GET
+@cached_page
 def comparison(request):
     """Two versions side by side in time: ``?from=1.0&to=1.1``; the board may
     name ``draft`` as either side."""

@@ -11,6 +11,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from portal import pagecache
+
+        pagecache.track_writes()
         # Without Redis, kombu's filesystem transport queues messages as files:
         # its folders must exist before the web process or the worker uses them.
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):

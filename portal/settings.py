@@ -174,6 +174,11 @@ else:
         }
     }
 
+# Whole pages of the most read routes are kept this long (portal/pagecache.py;
+# a write to the content makes them stale at once). Off while developing, so
+# that an edited template shows at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
+
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

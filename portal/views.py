@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 from experts.models import Topic
 from portal.accounts import services as account_services
 from portal.accounts.forms import LanguageForm
+from portal.pagecache import cached_page
 
 
+@cached_page
 def home(request):
     return render(request, "portal/home.html", {"topics": Topic.objects.active()})
 

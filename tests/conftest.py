@@ -96,6 +96,13 @@ PERSONAS = ["anonymous_client", "member_client", "other_member_client", "expert_
 
 
 @pytest.fixture(autouse=True)
+def _page_cache(settings):
+    # Off in unit tests: their rows are never committed, so nothing would make
+    # a cached page stale. Browser journeys commit, and keep it on.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _queued_email(settings):
     # Django's test set-up makes every mailer locmem; put the queueing one
     # back, so tests see emails leave through the Celery task as in production.

@@ -19,6 +19,7 @@ from experts.directory.selectors import clinic_directory, clinic_page
 from experts.models import Clinic, ClinicalPopulation, ClinicContact, Department
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
+from portal.pagecache import cached_page
 from portal.shortcuts import run_service
 
 PAGE_SIZE = 20
@@ -27,6 +28,7 @@ staff_only = capability_required(Capability.MANAGE_DIRECTORY)
 
 
 @require_GET
+@cached_page
 def clinic_list(request):
     """The public directory: listed clinics (all of them for staff), searched and filtered."""
     # Always bound: with no parameters it is valid and lists every clinic.

@@ -17,11 +17,13 @@ from forum.permissions import get_question_for_user
 from forum.selectors import board_dashboard, expert_dashboard, expert_pool, rank_experts
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
+from portal.pagecache import cached_page
 from portal.shortcuts import run_service, safe_next
 
 
 @require_GET
 @capability_required(Capability.ANSWER_QUESTIONS)
+@cached_page
 def expert_home(request):
     context = expert_dashboard(expert=request.user, today=timezone.localdate())
     context["reason_form"] = ReasonForm()

@@ -29,6 +29,7 @@ from forum.selectors import faq_by_topic, question_page, similar_questions
 from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability, user_can
 from portal.markdown import render_markdown
+from portal.pagecache import cached_page
 from portal.shortcuts import run_service, safe_next, throttled
 
 PAGE_SIZE = 20
@@ -46,6 +47,7 @@ def _posted_answer(request, question):
 
 
 @require_GET
+@cached_page
 def question_list(request):
     questions = Question.objects.visible_to(request.user).select_related("author", "organisation")
     # Always bound: with no parameters it is valid and lists everything visible.
@@ -63,6 +65,7 @@ def question_list(request):
 
 
 @require_GET
+@cached_page
 def question_detail(request, pk: int):
     question = get_question_for_user(request.user, pk)
     context = question_page(user=request.user, question=question)
@@ -382,6 +385,7 @@ def moderation(request):
 
 
 @require_GET
+@cached_page
 def faq(request):
     search = request.GET.get("q", "").strip()[:200]
     return render(

@@ -21,6 +21,12 @@ SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(autouse=True)
+def _page_cache(settings):
+    # The journeys' writes are committed: pages are cached as in production.
+    settings.PAGE_CACHE_SECONDS = 60
+
+
 @pytest.fixture
 def browser(transactional_db):
     # One Playwright per journey, started after the test database is ready:

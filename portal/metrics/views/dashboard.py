@@ -12,6 +12,7 @@ from portal.accounts.roles import Capability, user_can
 from portal.metrics import exports
 from portal.metrics.forms import PeriodForm, period_errors, period_from_query
 from portal.metrics.selectors import HEADLINE_KEYS, overview
+from portal.pagecache import CONTENT, TRAFFIC, cached_page
 
 may_view_metrics = capability_required(Capability.VIEW_METRICS)
 
@@ -47,6 +48,7 @@ SECTIONS = (
 
 @require_GET
 @may_view_metrics
+@cached_page(scopes=(CONTENT, TRAFFIC))
 def dashboard(request):
     form = PeriodForm(request.GET or None, today=timezone.localdate())
     period = form.period

@@ -1,0 +1,166 @@
+"""A cache of whole rendered pages for the routes that every visitor reads.
+
+A page is kept under a key made of the *content version*, the language, the
+reader (anonymous, or one user) and the full path with its query string. The
+content version is a random token in the shared cache that changes after every
+committed write to the portal's content tables, whatever made it (a service, the
+admin, a Celery task, a management command): ``track_writes`` watches the SQL
+each database connection runs. A page can therefore never outlive a change that
+could alter it; the short lifetime (``PAGE_CACHE_SECONDS``) only bounds how old
+relative times ("2 hours ago", "overdue") may get.
+
+Writes that change nothing a page shows (raw page views, the visitor salt,
+sessions, API token use) leave the version alone. The daily visit totals have
+a version of their own (``TRAFFIC``), which only the metrics pages read, so the
+roll-up every five minutes does not empty the cache of the forum's pages.
+
+A page is not cached when it carries flash messages, sets a cookie, changes the
+session, uses the CSP nonce or is marked private; the CSRF token of its forms is
+replaced on every hit by a token for the reader's own cookie.
+"""
+
+import hashlib
+import re
+import secrets
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CONTENT = "content"
+TRAFFIC = "traffic"
+
+# Tables whose writes change no cached page (CONTENT), or only the metrics pages (TRAFFIC).
+IGNORED_TABLES = frozenset(
+    {"metrics_pageview", "metrics_visitorsalt", "metrics_apitoken", "django_session", "django_migrations"}
+)
+TRAFFIC_TABLES = frozenset({"metrics_dailytraffic", "metrics_dailypageviews"})
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+_CSRF_MARK = b"\x00csrf\x00"
+_CSRF_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="' + _CSRF_MARK + b'"'
+_HTML = "text/html; charset=utf-8"
+
+
+def _version_key(scope: str) -> str:
+    return f"pagecache:version:{scope}"
+
+
+def bump(scope: str = CONTENT) -> None:
+    """Make every cached page of ``scope`` stale."""
+    cache.set(_version_key(scope), secrets.token_hex(6), None)
+
+
+def scope_written(sql: str) -> str | None:
+    """The cache scope a statement changes, or None for reads and ignored tables."""
+    head = sql.lstrip()[:9].upper()
+    if head.startswith(_READ_ONLY):
+        return None
+    match = _WRITE.match(sql)
+    if match is None:
+        return CONTENT  # DDL, CTEs and anything unforeseen: stale is worse than a miss
+    table = match.group(1).lower()
+    if table in IGNORED_TABLES:
+        return None
+    return TRAFFIC if table in TRAFFIC_TABLES else CONTENT
+
+
+def _watch(connection):
+    pending: set[str] = set()
+
+    def bump_pending():
+        for scope in list(pending):
+            bump(scope)
+        pending.clear()
+
+    def wrapper(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        scope = scope_written(sql)
+        if scope is not None:
+            pending.add(scope)
+            # After the commit, so that a page rendered from the old rows while
+            # the transaction ran is stored under the old version. Once per
+            # transaction: a rollback forgets the callback, so look for it.
+            if not any(entry[1] is bump_pending for entry in connection.run_on_commit):
+                connection.on_commit(bump_pending, robust=True)
+        return result
+
+    return wrapper
+
+
+def _on_connection_created(sender, connection, **kwargs):
+    connection.execute_wrappers.append(_watch(connection))
+
+
+def track_writes() -> None:
+    """Watch the writes of every database connection (called once, from AppConfig.ready)."""
+    connection_created.connect(_on_connection_created, dispatch_uid="pagecache.track_writes")
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            connection.execute_wrappers.append(_watch(connection))
+
+
+def _versions(scopes: tuple[str, ...]) -> str:
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:  # a cache emptied by a restart: any new token will do
+            found[key] = secrets.token_hex(6)
+            cache.add(key, found[key], None)
+            found[key] = cache.get(key, found[key])
+    return ".".join(str(found[key]) for key in keys)
+
+
+def _page_key(request, scopes: tuple[str, ...]) -> str:
+    reader = f"u{request.user.pk}" if request.user.is_authenticated else "anon"
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    return f"pagecache:page:{_versions(scopes)}:{get_language()}:{reader}:{path}"
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _cacheable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and response.get("Content-Type") == _HTML
+        and set(response.headers) == {"Content-Type"}  # nothing else the view said to keep
+        and not bool(getattr(request, "_csp_nonce", None))
+        and not getattr(getattr(request, "session", None), "modified", False)
+        and not _has_messages(request)
+    )
+
+
+def cached_page(view=None, *, scopes: tuple[str, ...] = (CONTENT,)):
+    """Serve a GET view's page from the cache while nothing it shows has changed."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = settings.PAGE_CACHE_SECONDS
+            if not seconds or request.method != "GET" or _has_messages(request):
+                return view(request, *args, **kwargs)
+            key = _page_key(request, scopes)
+            content = cache.get(key)
+            if content is not None:
+                token = get_token(request).encode()  # the reader's own, for their CSRF cookie
+                return HttpResponse(content.replace(_CSRF_MARK, token), content_type=_HTML)
+            response = view(request, *args, **kwargs)
+            if _cacheable(request, response):
+                cache.set(key, _CSRF_INPUT.sub(_CSRF_PLACEHOLDER, response.content), seconds)
+            return response
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

@@ -1,0 +1,159 @@
+"""The page cache: what it keeps, for whom, and what makes a page stale."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from experts.models import Topic
+from portal.metrics.models import DailyTraffic, PageView
+from portal.pagecache import CONTENT, TRAFFIC, scope_written
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.mark.parametrize(
+    ("sql", "scope"),
+    [
+        ('SELECT "forum_question"."id" FROM "forum_question"', None),
+        ("  select 1", None),
+        ('SAVEPOINT "s1"', None),
+        ('INSERT INTO "forum_question" ("title") VALUES (%s)', CONTENT),
+        ('UPDATE "experts_topic" SET "name_it" = %s', CONTENT),
+        ('DELETE FROM "forum_answer" WHERE "id" = %s', CONTENT),
+        ('INSERT INTO "metrics_pageview" ("day") VALUES (%s)', None),
+        ('DELETE FROM "metrics_visitorsalt" WHERE "day" < %s', None),
+        ('UPDATE "django_session" SET "expire_date" = %s', None),
+        ('INSERT INTO "metrics_dailytraffic" ("day") VALUES (%s) ON CONFLICT DO UPDATE', TRAFFIC),
+        ('TRUNCATE "forum_question"', CONTENT),
+        ("WITH moved AS (DELETE FROM forum_answer RETURNING id) SELECT 1", CONTENT),
+    ],
+)
+def test_each_statement_changes_the_scope_its_table_belongs_to(sql, scope):
+    assert scope_written(sql) == scope
+
+
+def _home(client) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    return page, [query["sql"] for query in queries]
+
+
+def test_a_second_visit_is_served_from_the_cache_without_reading_the_content(page_cache, db):
+    browser = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+    first, _ = _home(Client(headers=browser))
+    second, queries = _home(Client(headers=browser))
+
+    without_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert without_token.sub("", second) == without_token.sub("", first)
+    assert not any("experts_topic" in sql for sql in queries)
+    assert PageView.objects.count() == 2  # both visits are still counted
+
+
+def test_any_committed_write_makes_the_page_stale_even_a_bulk_update(
+    page_cache, anonymous_client, django_capture_on_commit_callbacks
+):
+    topic = Topic.objects.active().first()
+    assert topic.name_it in _home(anonymous_client)[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Topic.objects.filter(pk=topic.pk).update(name_it="Indagini cliniche pediatriche")
+
+    assert "Indagini cliniche pediatriche" in _home(Client())[0]
+
+
+def test_a_rolled_back_write_does_not_stop_the_next_one_from_counting(
+    page_cache, anonymous_client, django_capture_on_commit_callbacks
+):
+    topic = Topic.objects.active().first()
+    _home(anonymous_client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Topic.objects.filter(pk=topic.pk).update(name_it="Mai salvato")
+            raise RuntimeError
+        Topic.objects.filter(pk=topic.pk).update(name_it="Salvato dopo")
+
+    page = _home(Client())[0]
+    assert "Salvato dopo" in page
+    assert "Mai salvato" not in page
+
+
+def test_page_views_alone_keep_the_page_cached(page_cache, anonymous_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _home(anonymous_client)
+    _, queries = _home(Client())
+
+    assert all("metrics_" in sql for sql in queries)  # the visit counted, nothing read for the page
+
+
+def test_each_reader_gets_a_csrf_token_for_their_own_cookie(page_cache, anonymous_client):
+    _home(anonymous_client)
+    visitor = Client(enforce_csrf_checks=True)
+
+    page = visitor.get(reverse("home")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = visitor.post(reverse("switch_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+
+
+def test_a_signed_in_page_is_never_served_to_someone_else(page_cache, member_client, other_member_client, member):
+    mine = member_client.get(reverse("home")).content.decode()
+    theirs = other_member_client.get(reverse("home")).content.decode()
+
+    assert member.get_short_name() in mine
+    assert member.get_short_name() not in theirs
+
+
+def test_languages_are_cached_apart(page_cache, anonymous_client):
+    italian = _home(anonymous_client)[0]
+    english_reader = Client()
+    english_reader.cookies["django_language"] = "en"
+
+    assert '<html lang="en">' in _home(english_reader)[0]
+    assert '<html lang="it">' in italian
+
+
+def test_a_page_with_a_flash_message_is_neither_served_from_nor_stored_in_the_cache(page_cache, db, rf):
+    _home(Client())  # cached without a message
+    storage = CookieStorage(rf.get("/"))
+    storage.add(constants.SUCCESS, "Domanda pubblicata")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    reader = Client()
+    reader.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+
+    assert "Domanda pubblicata" in _home(reader)[0]
+    assert "Domanda pubblicata" not in _home(Client())[0]
+
+
+def test_off_when_the_setting_is_zero(anonymous_client, django_capture_on_commit_callbacks):
+    _home(anonymous_client)
+    Topic.objects.filter(pk=Topic.objects.active().first().pk).update(name_it="Subito visibile")
+
+    assert "Subito visibile" in _home(Client())[0]
+
+
+@pytest.mark.django_db(transaction=True)  # every write commits, as in production
+def test_the_visits_roll_up_refreshes_the_metrics_dashboard_and_nothing_else(page_cache, admin_client):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    admin_client.get(reverse("metrics:dashboard"))
+    home_before = _home(admin_client)[1]
+
+    DailyTraffic.objects.create(day=yesterday, views=4321, visitors=1234)
+
+    assert "4.321" in admin_client.get(reverse("metrics:dashboard")).content.decode()
+    assert home_before  # the first visit read the page's rows...
+    assert not any("experts_topic" in sql for sql in _home(admin_client)[1])  # ...the second did not
