@@ -9,7 +9,7 @@ UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format messages check-deploy browser clean
+.PHONY: help install run test lint format messages check-deploy browser bench bench-smoke bench-tools css clean
 
 help:
 	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT) with a Celery worker"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make format  ruff fix and format"
 	@echo "make messages  refresh the translation catalogues after changing UI strings"
+	@echo "make bench   the benchmark suite on PostgreSQL (docs/performance.md); bench-smoke: its CI check"
 
 .uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -44,6 +45,23 @@ browser:
 
 test: install browser
 	$(VENV)/bin/pytest
+
+# The benchmarks need PostgreSQL (DATABASE_URL names the server; the default is
+# postgres://ctcc:ctcc@127.0.0.1:5432/ctcc, whose role may create databases), wrk and Redis.
+bench-tools:
+	@if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk redis-server >/dev/null; \
+	  else echo "The benchmark needs wrk and Redis: sudo apt-get install -y wrk redis-server"; exit 1; fi; \
+	fi
+
+bench: install bench-tools browser
+	$(PY) bench/load.py --lighthouse
+	$(PY) bench/load.py --cold
+	DEBUG=1 $(PY) bench/guidelines_pdf.py
+	DEBUG=1 $(PY) bench/report_pdf.py
+
+bench-smoke: install bench-tools
+	$(PY) bench/load.py --smoke
 
 lint: install
 	$(VENV)/bin/ruff check .

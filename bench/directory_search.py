@@ -17,7 +17,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,123 +35,15 @@ from django.utils import timezone  # noqa: E402
 
 from experts.directory.filters import ClinicFilter  # noqa: E402
 from experts.directory.selectors import clinic_directory  # noqa: E402
-from experts.models import AgeGroup, CareSetting, Clinic, ClinicalPopulation, ClinicType  # noqa: E402
+from experts.models import Clinic, ClinicalPopulation  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from dataset import clinic_rows, population_rows  # noqa: E402  (one place for the generated network)
 
 CLINICS = 5_000
 POPULATIONS = 20_000
 PAGE_SIZE = 20
 
-PREFIXES = [
-    ("ASST", ClinicType.PUBLIC_HOSPITAL),
-    ("Ospedale", ClinicType.PUBLIC_HOSPITAL),
-    ("Presidio Ospedaliero", ClinicType.PUBLIC_HOSPITAL),
-    ("Policlinico", ClinicType.UNIVERSITY_HOSPITAL),
-    ("Azienda Ospedaliero-Universitaria", ClinicType.UNIVERSITY_HOSPITAL),
-    ("Fondazione IRCCS", ClinicType.IRCCS),
-    ("IRCCS Istituto Clinico", ClinicType.IRCCS),
-    ("Casa di Cura", ClinicType.PRIVATE_HOSPITAL),
-    ("Istituto Clinico", ClinicType.PRIVATE_HOSPITAL),
-    ("Clinica", ClinicType.PRIVATE_HOSPITAL),
-    ("Centro Cardiologico", ClinicType.IRCCS),
-    ("Centro di Ricerca Clinica", ClinicType.RESEARCH_CENTRE),
-    ("Centro Ortopedico", ClinicType.PRIVATE_HOSPITAL),
-]
-PATRONS = [
-    "San Raffaele",
-    "San Gerardo",
-    "Niguarda",
-    "Luigi Sacco",
-    "Papa Giovanni XXIII",
-    "Humanitas",
-    "San Matteo",
-    "Maggiore",
-    "Santa Maria delle Stelle",
-    "Sant'Anna",
-    "Carlo Poma",
-    "Valduce",
-    "Sacra Famiglia",
-    "San Giuseppe",
-    "Fatebenefratelli",
-    "Villa dei Cedri",
-    "Beato Matteo",
-    "San Carlo Borromeo",
-    "Santi Paolo e Carlo",
-    "Bolognini",
-    "Manzoni",
-    "Sant'Ambrogio",
-    "San Pio X",
-    "Galeazzi",
-    "Monzino",
-    "Mondino",
-    "Maugeri",
-    "Besta",
-    "Don Gnocchi",
-    "Vittore Buzzi",
-]
-CITIES = {
-    "BG": ["Bergamo", "Seriate", "Treviglio", "Alzano Lombardo", "Ponte San Pietro", "Zingonia"],
-    "BS": ["Brescia", "Chiari", "Desenzano del Garda", "Gardone Val Trompia", "Manerbio", "Iseo"],
-    "CO": ["Como", "Cantù", "Erba", "Menaggio", "Gravedona"],
-    "CR": ["Cremona", "Crema", "Casalmaggiore", "Soresina"],
-    "LC": ["Lecco", "Merate", "Bellano", "Calolziocorte"],
-    "LO": ["Lodi", "Codogno", "Casalpusterlengo", "Sant'Angelo Lodigiano"],
-    "MN": ["Mantova", "Asola", "Pieve di Coriano", "Suzzara", "Castiglione delle Stiviere"],
-    "MI": ["Milano", "Rho", "Legnano", "Magenta", "Cinisello Balsamo", "Sesto San Giovanni", "Rozzano", "Melegnano"],
-    "MB": ["Monza", "Desio", "Vimercate", "Carate Brianza", "Seregno"],
-    "PV": ["Pavia", "Vigevano", "Voghera", "Mortara", "Broni"],
-    "SO": ["Sondrio", "Sondalo", "Chiavenna", "Morbegno"],
-    "VA": ["Varese", "Busto Arsizio", "Gallarate", "Saronno", "Tradate", "Luino"],
-}
-COMMITTEES = [f"Comitato Etico Territoriale Lombardia {n}" for n in range(1, 7)]
-CONDITIONS = [
-    ("Diabete mellito di tipo 2", "E11.9"),
-    ("Diabete mellito di tipo 1", "E10.9"),
-    ("Ulcera del piede diabetico", "E11.5"),
-    ("Obesità grave", "E66.9"),
-    ("Fibrosi cistica", "E84.9"),
-    ("Scompenso cardiaco cronico", "I50.9"),
-    ("Fibrillazione atriale", "I48.9"),
-    ("Cardiopatia ischemica cronica", "I25.9"),
-    ("Ipertensione arteriosa essenziale", "I10"),
-    ("Stenosi della valvola aortica", "I35.0"),
-    ("Arteriopatia obliterante periferica", "I73.9"),
-    ("Ictus ischemico", "I63.9"),
-    ("Broncopneumopatia cronica ostruttiva", "J44.9"),
-    ("Asma bronchiale", "J45.9"),
-    ("Apnea ostruttiva del sonno", "G47.3"),
-    ("Malattia di Parkinson", "G20"),
-    ("Sclerosi multipla", "G35"),
-    ("Epilessia farmacoresistente", "G40.9"),
-    ("Demenza di Alzheimer", "G30.9"),
-    ("Paralisi cerebrale infantile", "G80.9"),
-    ("Lesione del midollo spinale", "S24.1"),
-    ("Artrosi del ginocchio", "M17.9"),
-    ("Artrosi dell'anca", "M16.9"),
-    ("Frattura del collo del femore", "S72.0"),
-    ("Scoliosi idiopatica dell'adolescente", "M41.1"),
-    ("Lombalgia cronica", "M54.5"),
-    ("Amputazione di arto inferiore", "Z89.6"),
-    ("Insufficienza renale cronica", "N18.9"),
-    ("Incontinenza urinaria", "N39.4"),
-    ("Ipertrofia prostatica benigna", "N40"),
-    ("Melanoma cutaneo", "C43.9"),
-    ("Tumore maligno della mammella", "C50.9"),
-    ("Tumore maligno del polmone", "C34.9"),
-    ("Tumore maligno del colon-retto", "C18.9"),
-    ("Tumore maligno della prostata", "C61"),
-    ("Glaucoma", "H40.9"),
-    ("Cataratta senile", "H25.9"),
-    ("Degenerazione maculare legata all'età", "H35.3"),
-    ("Ipoacusia neurosensoriale", "H90.5"),
-    ("Depressione maggiore", "F32.9"),
-    ("Nascita pretermine", "P07.3"),
-    ("Cardiopatia congenita", "Q24.9"),
-    ("Ulcere da pressione", "L89.9"),
-    ("Arresto cardiaco extraospedaliero", "I46.9"),
-    ("Trauma cranico grave", "S06.9"),
-    ("Pre-eclampsia", "O14.9"),
-    ("Diabete gestazionale", "O24.4"),
-]
 # Typing errors and partial names, as people type them.
 SEARCHES = [
     {"q": "cardiolgia"},
@@ -170,55 +61,17 @@ PLAN_OF = {"q": "cardiolgia"}
 
 
 def build(rng: random.Random) -> None:
-    """5,000 clinics and 20,000 populations, varied, in bulk."""
-    today = timezone.localdate()
-    names = set()
-    clinics = []
-    while len(clinics) < CLINICS:
-        prefix, clinic_type = rng.choice(PREFIXES)
-        province = rng.choice(list(CITIES))
-        city = rng.choice(CITIES[province])
-        name = f"{prefix} {rng.choice(PATRONS)} di {city}"
-        if name in names:
-            name = f"{name} – sede {len(clinics)}"
-        names.add(name)
-        expired = rng.random() < 0.1
-        given = today - timedelta(days=rng.randint(30, 700))
-        clinics.append(
-            Clinic(
-                name=name,
-                clinic_type=clinic_type,
-                city=city,
-                province=province,
-                ethics_committee=rng.choice(COMMITTEES),
-                experience_first_in_human=rng.random() < 0.15,
-                experience_pilot=rng.random() < 0.5,
-                experience_pivotal=rng.random() < 0.3,
-                experience_post_market=rng.random() < 0.6,
-                listing_consent_on=given,
-                listing_consent_expires_on=today - timedelta(days=1) if expired else given + timedelta(days=1_095),
-            )
-        )
-    clinics = Clinic.objects.bulk_create(clinics, batch_size=1_000)
-    populations = []
-    for n in range(POPULATIONS):
-        condition, code = rng.choice(CONDITIONS)
-        age_group = rng.choice(AgeGroup.values)
-        populations.append(
-            ClinicalPopulation(
-                clinic=clinics[n % CLINICS],
-                condition=condition,
-                icd10_code=code,
-                age_group=age_group,
-                care_setting=rng.choice(CareSetting.values),
-                patients_per_year=rng.randint(20, 3_000),
-                includes_minors=age_group == AgeGroup.PAEDIATRIC,
-                includes_incapacitated=code.startswith(("G30", "S06")),
-                includes_pregnancy=code.startswith("O"),
-                emergency_setting=code.startswith(("I46", "S06", "I63")),
-            )
-        )
-    ClinicalPopulation.objects.bulk_create(populations, batch_size=2_000)
+    """5,000 clinics and 20,000 populations, varied, in bulk (``bench/dataset.py`` makes them)."""
+    clinics = Clinic.objects.bulk_create(
+        (Clinic(**row) for row in clinic_rows(rng, CLINICS, timezone.localdate())), batch_size=1_000
+    )
+    ClinicalPopulation.objects.bulk_create(
+        (
+            ClinicalPopulation(clinic=clinics[row.pop("clinic")], **row)
+            for row in population_rows(rng, POPULATIONS, CLINICS)
+        ),
+        batch_size=2_000,
+    )
 
 
 def ensure_data(*, rebuild: bool) -> None:

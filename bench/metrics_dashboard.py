@@ -70,52 +70,12 @@ from django.utils import timezone  # noqa: E402
 
 from portal.accounts.roles import Role  # noqa: E402
 from portal.metrics import visits  # noqa: E402
-from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind, PageView  # noqa: E402
+from portal.metrics.models import DailyPageViews, DailyTraffic, PageView  # noqa: E402
 
-# How people use the portal: the share of views of each kind of page.
-KIND_WEIGHTS = {
-    PageKind.HOME: 18,
-    PageKind.QUESTION_LIST: 14,
-    PageKind.QUESTION: 22,
-    PageKind.FAQ: 6,
-    PageKind.BOARD: 5,
-    PageKind.DIRECTORY: 8,
-    PageKind.GUIDELINE: 9,
-    PageKind.GUIDELINE_PDF: 2,
-    PageKind.SURVEY: 1,
-    PageKind.ACCOUNT: 7,
-    PageKind.BOARD_WORK: 5,
-    PageKind.OTHER: 3,
-}
-VIEWS_PER_VISITOR = 3.5
+sys.path.insert(0, str(ROOT / "bench"))
+from dataset import day_shape, page_views  # noqa: E402  (one place for the generated visits)
+
 TARGET_SECONDS = 1.0
-
-
-def day_shape(days: list[date], total: int, rng: random.Random) -> list[int]:
-    """Views per day: weekends a third of weekdays, August and Christmas quieter,
-    a growth of half over the period, some noise; summing to ``total``."""
-    weights = []
-    for n, day in enumerate(days):
-        weight = 1.0 if day.weekday() < 5 else 0.33
-        if day.month == 8 or (day.month == 12 and day.day >= 22) or (day.month == 1 and day.day <= 6):
-            weight *= 0.5
-        weight *= 1 + 0.5 * n / len(days)
-        weight *= rng.uniform(0.8, 1.2)
-        weights.append(weight)
-    scale = total / sum(weights)
-    counts = [int(weight * scale) for weight in weights]
-    counts[-1] += total - sum(counts)
-    return counts
-
-
-def page_views(days: list[date], counts: list[int], rng: random.Random):
-    """(day, kind, visitor) tuples: each day's visitors view a few pages each."""
-    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
-    for day, count in zip(days, counts, strict=True):
-        visitors = max(1, int(count / VIEWS_PER_VISITOR))
-        day_tag = f"{day.toordinal():08x}"
-        for kind in rng.choices(kinds, weights=weights, k=count):
-            yield day, kind, f"{day_tag}{rng.randrange(visitors):024x}"
 
 
 def fill(days: list[date], counts: list[int], rng: random.Random) -> float:

@@ -30,6 +30,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from dataset import fill_survey  # noqa: E402  (one place for the generated survey)
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -194,78 +195,21 @@ def fill_network(rng: random.Random, periods: list[Period]) -> None:
     StageChange.objects.bulk_create(changes)
 
 
-def fill_survey(rng: random.Random) -> str:
-    """A closed survey of the period with five questions and 2,000 responses; "" if there is none to fill."""
-    try:
-        from portal.surveys.models import Answer as SurveyAnswer
-        from portal.surveys.models import Option, QuestionKind, Response, Survey
-        from portal.surveys.models import Question as SurveyQuestion
-    except ImportError:
-        return "no survey models"
-    survey = Survey.objects.create(
-        title_it="Soddisfazione degli utenti del centro, primo semestre 2026",
-        title_en="Satisfaction of the centre's users, first half of 2026",
-        opens_at=timezone.make_aware(datetime(2026, 5, 1, 9)),
-        closes_at=timezone.make_aware(datetime(2026, 6, 15, 18)),
-        anonymous=True,
-        published_at=timezone.make_aware(datetime(2026, 5, 1, 9)),
-    )
-    kinds = [QuestionKind.LIKERT, QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.NPS, QuestionKind.TEXT]
-    questions = [
-        SurveyQuestion.objects.create(
-            survey=survey,
-            position=n,
-            kind=kind,
-            text_it=f"Domanda {n + 1} del questionario",
-            text_en=f"Question {n + 1}",
-        )
-        for n, kind in enumerate(kinds)
-    ]
-    options = {
-        question.pk: [
-            Option.objects.create(question=question, position=n, text_it=f"Opzione {n + 1}", text_en=f"Option {n + 1}")
-            for n in range(5)
-        ]
-        for question in questions
-        if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
-    }
-    responses = Response.objects.bulk_create(
-        Response(
-            survey=survey,
-            anonymous=True,
-            submitted_at=timezone.make_aware(datetime(2026, 5, 2, 9)) + timedelta(minutes=30 * n),
-        )
-        for n in range(SURVEY_RESPONSES)
-    )
-    answers = []
-    for response in responses:
-        for question in questions:
-            if question.kind == QuestionKind.LIKERT:
-                answers.append(SurveyAnswer(response=response, question=question, score=rng.randint(1, 5)))
-            elif question.kind == QuestionKind.NPS:
-                answers.append(SurveyAnswer(response=response, question=question, score=rng.randint(0, 10)))
-            elif question.kind == QuestionKind.SINGLE:
-                answers.append(
-                    SurveyAnswer(response=response, question=question, option=rng.choice(options[question.pk]))
-                )
-            elif question.kind == QuestionKind.MULTIPLE:
-                answers.extend(
-                    SurveyAnswer(response=response, question=question, option=option)
-                    for option in rng.sample(options[question.pk], 2)
-                )
-            elif rng.random() < 0.1:
-                answers.append(SurveyAnswer(response=response, question=question, text="Più incontri con gli esperti."))
-    SurveyAnswer.objects.bulk_create(answers, batch_size=2_000)
-    return f"a survey with {SURVEY_RESPONSES:,} responses"
-
-
 def build() -> tuple[Report, str]:
     rng = random.Random(2_026)  # noqa: S311 (reproducible test data)
     periods = [PERIOD, PERIOD.previous()]
     fill_traffic(rng, periods)
     fill_forum(rng, periods)
     fill_network(rng, periods)
-    survey = fill_survey(rng)
+    survey = (
+        fill_survey(
+            rng,
+            responses=SURVEY_RESPONSES,
+            opens_at=timezone.make_aware(datetime(2026, 5, 1, 9)),
+            closes_at=timezone.make_aware(datetime(2026, 6, 15, 18)),
+        )
+        or "no survey models"
+    )
     report = Report.objects.create(period_start=PERIOD.start, period_end=PERIOD.end, language="it")
     return report, survey
 
