@@ -133,7 +133,7 @@ def test_hot_routes_show_the_many_rows(member_client, member, expert):
     urls = _grow(12, member=member, expert=expert)
     page = member_client.get(urls["question list filtered"]).content.decode()
     assert page.count('class="question-item') == 12 + 1  # answered: the rows and the one with many answers
-    # The filters, rendered by components/filter_form.html, keep what was chosen.
+    # The filters keep what was chosen.
     topic = Topic.objects.active().first()
     assert f'<option value="{topic.slug}" selected>{topic.name}</option>' in page
     assert '<option value="answered" selected>' in page
