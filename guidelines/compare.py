@@ -11,11 +11,10 @@ Everything here works on two ``DocumentView``s already loaded: no queries.
 """
 
 import re
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import accumulate
-from threading import Lock
 from typing import ClassVar, Literal
 
 from django.utils.html import escape
@@ -23,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from guidelines.models import Reference, Version
-from guidelines.selectors import DocumentView, SectionView, published_document
+from guidelines.selectors import DocumentView, KeptInProcess, SectionView, published_document
 
 EntryKind = Literal["added", "removed", "changed", "unchanged"]
 
@@ -230,22 +229,12 @@ def compare_versions(older: Version, newer: Version, language: str) -> Compariso
         return compare(published_document(older, language), published_document(newer, language))
     # The times too: a primary key may name another version in a database emptied since (tests).
     key = (older.pk, older.created_at, newer.pk, newer.created_at, language, get_language())
-    with _published_lock:
-        comparison = _published_comparisons.get(key)
-        if comparison is not None:
-            _published_comparisons.move_to_end(key)
-            return comparison
-    comparison = compare(published_document(older, language), published_document(newer, language))
-    with _published_lock:
-        _published_comparisons[key] = comparison
-        while len(_published_comparisons) > PUBLISHED_COMPARISONS_KEPT:
-            _published_comparisons.popitem(last=False)
-    return comparison
+    return _published_comparisons.get_or_compute(
+        key, lambda: compare(published_document(older, language), published_document(newer, language))
+    )
 
 
-PUBLISHED_COMPARISONS_KEPT = 32
-_published_comparisons: OrderedDict[tuple, Comparison] = OrderedDict()
-_published_lock = Lock()
+_published_comparisons = KeptInProcess(32)
 
 
 def _moved_keys(old: DocumentView, new: DocumentView, old_by_key, new_by_key) -> set[str]:

@@ -155,9 +155,29 @@ def document(version: Version, language: str, sections=None) -> DocumentView:
     )
 
 
-PUBLISHED_DOCUMENTS_KEPT = 16
-_published_documents: OrderedDict[tuple, DocumentView] = OrderedDict()
-_published_lock = Lock()
+class KeptInProcess:
+    """The last ``size`` values computed, by key, shared by the threads of a
+    process: for what a published version makes, which never changes."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get_or_compute(self, key, compute):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
+_published_documents = KeptInProcess(16)
 
 
 def published_document(version: Version, language: str) -> DocumentView:
@@ -168,17 +188,7 @@ def published_document(version: Version, language: str) -> DocumentView:
         return document(version, language)
     # The creation time too: a primary key may name another version in a database emptied since (tests).
     key = (version.pk, version.created_at, language)
-    with _published_lock:
-        view = _published_documents.get(key)
-        if view is not None:
-            _published_documents.move_to_end(key)
-            return view
-    view = document(version, language)
-    with _published_lock:
-        _published_documents[key] = view
-        while len(_published_documents) > PUBLISHED_DOCUMENTS_KEPT:
-            _published_documents.popitem(last=False)
-    return view
+    return _published_documents.get_or_compute(key, lambda: document(version, language))
 
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(Reference.Kind.values)}
