@@ -45,7 +45,6 @@ DEFAULT_SERVER = "postgres://ctcc:ctcc@127.0.0.1:5432/ctcc"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
 # Issue 8's budgets.
 P50_MS, P95_MS, SHARE_OF_BARE = 30, 100, 0.25
-ANONYMOUS_QUERIES, SIGNED_IN_QUERIES = 10, 15
 
 
 def _database_beside(url: str, name: str) -> str:
@@ -177,9 +176,8 @@ def _budget_notes(route, fact, report, bare_rps) -> list[str]:
     notes = []
     if fact["status"] != 200 or report["bad_status"] or report["socket_errors"]:
         notes.append(f"status {fact['status']}, {report['bad_status']} bad, {report['socket_errors']} socket errors")
-    limit = SIGNED_IN_QUERIES if route.persona else ANONYMOUS_QUERIES
-    if fact["queries_cold"] > limit:
-        notes.append(f"{fact['queries_cold']} queries > {limit}")
+    if fact["queries_cold"] > route.query_budget:
+        notes.append(f"{fact['queries_cold']} queries > {route.query_budget}")
     if report["p50_us"] / 1000 > P50_MS:
         notes.append(f"p50 > {P50_MS} ms")
     if report["p95_us"] / 1000 > P95_MS:
@@ -300,9 +298,7 @@ def main() -> int:
         broken = [
             route.name
             for route, fact, report in results
-            if fact["status"] != 200
-            or report["bad_status"]
-            or fact["queries_cold"] > (SIGNED_IN_QUERIES if route.persona else ANONYMOUS_QUERIES)
+            if fact["status"] != 200 or report["bad_status"] or fact["queries_cold"] > route.query_budget
         ]
         if broken:
             print(f"Smoke run failed: {', '.join(broken)}")

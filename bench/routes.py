@@ -63,6 +63,10 @@ class Route:
     path: str
     persona: str | None
 
+    @property
+    def query_budget(self) -> int:
+        return SIGNED_IN_QUERY_BUDGET if self.persona else ANONYMOUS_QUERY_BUDGET
+
 
 def _configure(database: str | None) -> None:
     """Set Django up on ``database`` (a DATABASE_URL) unless it already is."""
@@ -283,7 +287,7 @@ def main() -> None:
         for route in routes:
             client = clients.get(route.persona) or clients.setdefault(route.persona, client_for(route.persona))
             ms, queries, status = _measure(client, route.path, args.runs)
-            budget = SIGNED_IN_QUERY_BUDGET if route.persona else ANONYMOUS_QUERY_BUDGET
+            budget = route.query_budget
             flag = "" if status == 200 else f"  HTTP {status}"
             if queries > budget:
                 flag += f"  over budget ({budget})"
