@@ -161,7 +161,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ctcc",
         }
@@ -178,6 +178,10 @@ else:
 # a write to the content makes them stale at once). Off while developing, so
 # that an edited template shows at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 60)
+
+# Counted page views wait in Redis for the five-minute roll-up instead of
+# costing every page an INSERT (portal/metrics/visits.py).
+VISITS_BUFFER = env_bool("VISITS_BUFFER", bool(REDIS_URL))
 
 # Sessions are read from the cache (written through to the database), saving a
 # query on every signed-in request.

@@ -40,6 +40,9 @@ MAILERS = {
     "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
 }
 
+# Page views are written at once; tests/metrics/test_visit_buffer.py turns the Redis buffer on.
+VISITS_BUFFER = False
+
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

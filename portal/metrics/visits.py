@@ -33,9 +33,12 @@ other than GET, prefetches, responses other than 200, static and media files,
 scripts' requests (``Sec-Fetch-Dest`` other than "document", ``?format=json``),
 feeds, the health check, the Django admin and the metrics API.
 
-Cost: a counted request makes one INSERT after its response is produced (plus,
-on its first counted request of the day, each process reads the day's salt). A
-counting failure is logged and never breaks the page.
+Cost: with Redis (``VISITS_BUFFER``, on when ``REDIS_URL`` is set) a counted
+request appends its row to a list in Redis, and the roll-up writes the list to
+the database in one INSERT; without Redis, or while Redis does not answer, the
+request INSERTs its row itself. On its first counted request of the day each
+process reads the day's salt. A counting failure is logged and never breaks
+the page.
 """
 
 import hashlib
@@ -43,8 +46,10 @@ import hmac
 import logging
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 
+import redis
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -173,6 +178,13 @@ ACCOUNT_NAME_PREFIXES = ("account_", "mfa_", "socialaccount_")
 NOT_PAGES = frozenset({":healthz", "forum:feed", "forum:similar", "forum:preview", "guidelines:feed", "metrics:api"})
 NOT_COUNTED_NAMESPACES = frozenset({"admin"})
 
+# Counted views waiting in Redis for the roll-up (VISITS_BUFFER), one
+# "created_at day kind visitor" string each; the roll-up renames the list to the
+# second key before reading it, so views counted meanwhile start a new list.
+BUFFER_KEY = "metrics:visits:buffer"
+DRAINING_KEY = "metrics:visits:draining"
+DRAIN_LOCK_KEY = "metrics:visits:drain-lock"
+
 # Raw rows of a day are deleted once the day has been over this long: a request
 # that began before midnight may still be writing its row just after it.
 LATE_WRITES = timedelta(minutes=10)
@@ -264,13 +276,75 @@ def visitor_hash(*, address: str, user_agent: str, day: date) -> str:
     return hmac.new(salt_for(day).encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
+@cache
+def _redis() -> redis.Redis:
+    # Short timeouts: a Redis that does not answer costs a counted page at most
+    # this long before the row goes to the database instead.
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.25, socket_connect_timeout=0.25)
+
+
+def _buffered(view: PageView) -> bool:
+    """Append ``view`` to the Redis buffer; False if Redis is off or failed."""
+    if not settings.VISITS_BUFFER:
+        return False
+    try:
+        _redis().rpush(BUFFER_KEY, f"{view.created_at.isoformat()} {view.day.isoformat()} {view.kind} {view.visitor}")
+    except redis.RedisError:
+        logger.warning("Redis did not take a page view: written to the database.", exc_info=True)
+        return False
+    return True
+
+
 def count_view(request, response) -> PageView | None:
-    """Record the view of ``request`` if it counts (one INSERT); None if not counted."""
+    """Record the view of ``request`` if it counts (in the Redis buffer, else
+    one INSERT); None if not counted."""
     if not should_count(request, response):
         return None
     day = timezone.localdate()
     visitor = visitor_hash(address=client_address(request), user_agent=request.META["HTTP_USER_AGENT"], day=day)
-    return PageView.objects.create(day=day, kind=page_kind(request.resolver_match), visitor=visitor)
+    view = PageView(day=day, kind=page_kind(request.resolver_match), visitor=visitor)
+    if not _buffered(view):
+        view.save()
+    return view
+
+
+def _parse_buffered(entry: bytes) -> PageView:
+    created_at, day, kind, visitor = entry.decode().split(" ")
+    return PageView(
+        created_at=datetime.fromisoformat(created_at), day=date.fromisoformat(day), kind=kind, visitor=visitor
+    )
+
+
+def drain_visit_buffer() -> int:
+    """Move the views waiting in Redis into ``PageView`` rows; how many moved.
+
+    One drain at a time (a lock in Redis). The list is renamed before it is read
+    and deleted only once its rows are committed, so a drain that fails leaves
+    it for the next one (which takes it before the newer views); a crash between
+    the commit and the delete would count those views twice.
+    """
+    if not settings.VISITS_BUFFER:
+        return 0
+    client = _redis()
+    moved = 0
+    lock = client.lock(DRAIN_LOCK_KEY, timeout=240)
+    if not lock.acquire(blocking=False):
+        return 0
+    try:
+        for _ in range(2):  # a list a failed drain left behind, then the current one
+            if not client.exists(DRAINING_KEY):
+                try:
+                    client.rename(BUFFER_KEY, DRAINING_KEY)
+                except redis.ResponseError:  # no views since the last drain
+                    break
+            views = [_parse_buffered(entry) for entry in client.lrange(DRAINING_KEY, 0, -1)]
+            with transaction.atomic():
+                PageView.objects.bulk_create(views, batch_size=5_000)
+            client.delete(DRAINING_KEY)
+            moved += len(views)
+    finally:
+        lock.release()
+    return moved
 
 
 def _roll_up_day(day: date) -> None:
@@ -297,11 +371,19 @@ def roll_up_visits() -> None:
     days that are over, and the salts of past days.
 
     Idempotent: each day still having raw rows is recomputed from all of them
-    and its totals replaced; a constant number of queries per day.
+    and its totals replaced; a constant number of queries per day. The views
+    waiting in Redis are written first; if that fails, no raw rows are deleted
+    this time, since the totals of their day would lose the late ones.
     """
+    try:
+        drain_visit_buffer()
+        drained = True
+    except redis.RedisError:
+        logger.warning("The page views waiting in Redis could not be drained.", exc_info=True)
+        drained = False
     now = timezone.now()
     today = timezone.localdate(now)
-    settled_before = timezone.localdate(now - LATE_WRITES)
+    settled_before = timezone.localdate(now - LATE_WRITES) if drained else date.min
     days = PageView.objects.order_by("day").values_list("day", flat=True).distinct()
     for day in list(days):
         with transaction.atomic():

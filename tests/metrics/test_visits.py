@@ -343,10 +343,10 @@ def test_forwarded_address_only_behind_trusted_proxy(anonymous_client, settings)
 
 
 def test_database_failure_while_counting_still_gives_the_page(anonymous_client, monkeypatch, caplog):
-    def fail(**fields):
+    def fail(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(PageView.objects, "create", fail)
+    monkeypatch.setattr(PageView, "save", fail)
     with caplog.at_level(logging.WARNING, logger="portal.metrics.middleware"):
         response = browse(anonymous_client, "/")
 
