@@ -12,7 +12,10 @@ relative times ("2 hours ago", "overdue") may get.
 Writes that change nothing a page shows (raw page views, the visitor salt,
 sessions, API token use) leave the version alone. The daily visit totals have
 a version of their own (``TRAFFIC``), which only the metrics pages read, so the
-roll-up every five minutes does not empty the cache of the forum's pages.
+roll-up every five minutes does not empty the cache of the forum's pages. The
+accounts tables (users, groups, permissions) change ``ACCOUNTS`` as well as
+``CONTENT``: the signed-in user of each request is kept under that version
+(``remembered``, used by portal/accounts/backends.py).
 
 A page is not cached when it carries flash messages, sets a cookie, changes the
 session, uses the CSP nonce or is marked private; the CSRF token of its forms is
@@ -34,12 +37,23 @@ from django.utils.translation import get_language
 
 CONTENT = "content"
 TRAFFIC = "traffic"
+ACCOUNTS = "accounts"
 
 # Tables whose writes change no cached page (CONTENT), or only the metrics pages (TRAFFIC).
 IGNORED_TABLES = frozenset(
     {"metrics_pageview", "metrics_visitorsalt", "metrics_apitoken", "django_session", "django_migrations"}
 )
 TRAFFIC_TABLES = frozenset({"metrics_dailytraffic", "metrics_dailypageviews"})
+ACCOUNT_TABLES = frozenset(
+    {
+        "accounts_user",
+        "accounts_user_groups",
+        "accounts_user_user_permissions",
+        "auth_group",
+        "auth_group_permissions",
+        "auth_permission",
+    }
+)
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
@@ -58,18 +72,20 @@ def bump(scope: str = CONTENT) -> None:
     cache.set(_version_key(scope), secrets.token_hex(6), None)
 
 
-def scope_written(sql: str) -> str | None:
-    """The cache scope a statement changes, or None for reads and ignored tables."""
+def scopes_written(sql: str) -> tuple[str, ...]:
+    """The cache scopes a statement changes: none for reads and ignored tables."""
     head = sql.lstrip()[:9].upper()
     if head.startswith(_READ_ONLY):
-        return None
+        return ()
     match = _WRITE.match(sql)
-    if match is None:
-        return CONTENT  # DDL, CTEs and anything unforeseen: stale is worse than a miss
+    if match is None:  # DDL, CTEs and anything unforeseen: stale is worse than a miss
+        return (CONTENT, ACCOUNTS)
     table = match.group(1).lower()
     if table in IGNORED_TABLES:
-        return None
-    return TRAFFIC if table in TRAFFIC_TABLES else CONTENT
+        return ()
+    if table in TRAFFIC_TABLES:
+        return (TRAFFIC,)
+    return (CONTENT, ACCOUNTS) if table in ACCOUNT_TABLES else (CONTENT,)
 
 
 def _watch(connection):
@@ -82,9 +98,9 @@ def _watch(connection):
 
     def wrapper(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        scope = scope_written(sql)
-        if scope is not None:
-            pending.add(scope)
+        scopes = scopes_written(sql)
+        if scopes:
+            pending.update(scopes)
             # After the commit, so that a page rendered from the old rows while
             # the transaction ran is stored under the old version. Once per
             # transaction: a rollback forgets the callback, so look for it.
@@ -107,15 +123,35 @@ def track_writes() -> None:
             connection.execute_wrappers.append(_watch(connection))
 
 
+def _start_version(key: str) -> str:
+    """The version under ``key`` in a cache emptied by a restart: any new token
+    will do, but the first process to set one wins."""
+    cache.add(key, secrets.token_hex(6), None)
+    return cache.get(key)
+
+
 def _versions(scopes: tuple[str, ...]) -> str:
     keys = [_version_key(scope) for scope in scopes]
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:  # a cache emptied by a restart: any new token will do
-            found[key] = secrets.token_hex(6)
-            cache.add(key, found[key], None)
-            found[key] = cache.get(key, found[key])
-    return ".".join(str(found[key]) for key in keys)
+    return ".".join(str(found[key] if key in found else _start_version(key)) for key in keys)
+
+
+def remembered(scope: str, key: str, compute, seconds: int):
+    """``compute()``, kept in the cache for ``seconds`` while no write changes
+    ``scope``. One cache read when it is kept (the value is stored with the
+    version it was computed under); ``None`` results are not kept."""
+    version_key, value_key = _version_key(scope), f"pagecache:kept:{scope}:{key}"
+    found = cache.get_many([version_key, value_key])
+    version = found[version_key] if version_key in found else _start_version(version_key)
+    kept = found.get(value_key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    # Version read before computing: a write committed meanwhile leaves a stale
+    # version on the value, never a stale value under the current version.
+    value = compute()
+    if value is not None:
+        cache.set(value_key, (version, value), seconds)
+    return value
 
 
 def _page_key(request, scopes: tuple[str, ...]) -> str:

@@ -189,9 +189,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, reading the user of each request from the cache.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "portal.accounts.backends.ModelBackend",
+    "portal.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from experts.models import Topic
 from portal.metrics.models import DailyTraffic, PageView
-from portal.pagecache import CONTENT, TRAFFIC, scope_written
+from portal.pagecache import ACCOUNTS, CONTENT, TRAFFIC, scopes_written
 
 
 @pytest.fixture
@@ -24,24 +24,26 @@ def page_cache(settings):
 
 
 @pytest.mark.parametrize(
-    ("sql", "scope"),
+    ("sql", "scopes"),
     [
-        ('SELECT "forum_question"."id" FROM "forum_question"', None),
-        ("  select 1", None),
-        ('SAVEPOINT "s1"', None),
-        ('INSERT INTO "forum_question" ("title") VALUES (%s)', CONTENT),
-        ('UPDATE "experts_topic" SET "name_it" = %s', CONTENT),
-        ('DELETE FROM "forum_answer" WHERE "id" = %s', CONTENT),
-        ('INSERT INTO "metrics_pageview" ("day") VALUES (%s)', None),
-        ('DELETE FROM "metrics_visitorsalt" WHERE "day" < %s', None),
-        ('UPDATE "django_session" SET "expire_date" = %s', None),
-        ('INSERT INTO "metrics_dailytraffic" ("day") VALUES (%s) ON CONFLICT DO UPDATE', TRAFFIC),
-        ('TRUNCATE "forum_question"', CONTENT),
-        ("WITH moved AS (DELETE FROM forum_answer RETURNING id) SELECT 1", CONTENT),
+        ('SELECT "forum_question"."id" FROM "forum_question"', ()),
+        ("  select 1", ()),
+        ('SAVEPOINT "s1"', ()),
+        ('INSERT INTO "forum_question" ("title") VALUES (%s)', (CONTENT,)),
+        ('UPDATE "experts_topic" SET "name_it" = %s', (CONTENT,)),
+        ('DELETE FROM "forum_answer" WHERE "id" = %s', (CONTENT,)),
+        ('INSERT INTO "metrics_pageview" ("day") VALUES (%s)', ()),
+        ('DELETE FROM "metrics_visitorsalt" WHERE "day" < %s', ()),
+        ('UPDATE "django_session" SET "expire_date" = %s', ()),
+        ('INSERT INTO "metrics_dailytraffic" ("day") VALUES (%s) ON CONFLICT DO UPDATE', (TRAFFIC,)),
+        ('UPDATE "accounts_user" SET "is_active" = %s', (CONTENT, ACCOUNTS)),
+        ('DELETE FROM "accounts_user_groups" WHERE "user_id" = %s', (CONTENT, ACCOUNTS)),
+        ('TRUNCATE "forum_question"', (CONTENT, ACCOUNTS)),
+        ("WITH moved AS (DELETE FROM forum_answer RETURNING id) SELECT 1", (CONTENT, ACCOUNTS)),
     ],
 )
-def test_each_statement_changes_the_scope_its_table_belongs_to(sql, scope):
-    assert scope_written(sql) == scope
+def test_each_statement_changes_the_scopes_its_table_belongs_to(sql, scopes):
+    assert scopes_written(sql) == scopes
 
 
 def _home(client) -> tuple[str, list[str]]:
