@@ -9,6 +9,12 @@ each database connection runs. A page can therefore never outlive a change that
 could alter it; the short lifetime (``PAGE_CACHE_SECONDS``) only bounds how old
 relative times ("2 hours ago", "overdue") may get.
 
+One request renders a page at a time. When a page's lifetime is over, one
+reader renders it again while the others still get the page of the same
+content version (kept twice as long as its lifetime). When there is no page
+(after a write), the others wait for the one being rendered, at most
+``WAIT_SECONDS``, instead of all rendering it at once.
+
 Writes that change nothing a page shows (raw page views, the visitor salt,
 sessions, API token use) leave the version alone. The daily visit totals have
 a version of their own (``TRAFFIC``), which only the metrics pages read, so the
@@ -25,6 +31,7 @@ replaced on every hit by a token for the reader's own cookie.
 import hashlib
 import re
 import secrets
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -61,6 +68,10 @@ _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 _CSRF_MARK = b"\x00csrf\x00"
 _CSRF_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="' + _CSRF_MARK + b'"'
 _HTML = "text/html; charset=utf-8"
+
+# How long a reader waits for a page another request is rendering, and how often it looks.
+WAIT_SECONDS = 5.0
+WAIT_STEP_SECONDS = 0.02
 
 
 def _version_key(scope: str) -> str:
@@ -178,6 +189,37 @@ def _cacheable(request, response) -> bool:
     )
 
 
+def _serve(request, content: bytes) -> HttpResponse:
+    token = get_token(request).encode()  # the reader's own, for their CSRF cookie
+    return HttpResponse(content.replace(_CSRF_MARK, token), content_type=_HTML)
+
+
+def _wait_for(key: str, lock: str):
+    """The page another request is rendering, once stored; None if it is not
+    kept (the lock is gone without it) or takes too long."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        found = cache.get_many([key, lock])
+        if key in found or lock not in found:
+            return found.get(key)
+    return None
+
+
+def _render(view, request, args, kwargs, key: str, seconds: int, lock: str | None):
+    """The view's response, kept under ``key`` if it may be; ``lock`` (held by
+    this request, if any) is released whatever happens."""
+    try:
+        response = view(request, *args, **kwargs)
+        if _cacheable(request, response):
+            content = _CSRF_INPUT.sub(_CSRF_PLACEHOLDER, response.content)
+            cache.set(key, (time.time() + seconds, content), 2 * seconds)
+        return response
+    finally:
+        if lock is not None:
+            cache.delete(lock)
+
+
 def cached_page(view=None, *, scopes: tuple[str, ...] = (CONTENT,)):
     """Serve a GET view's page from the cache while nothing it shows has changed."""
 
@@ -188,14 +230,18 @@ def cached_page(view=None, *, scopes: tuple[str, ...] = (CONTENT,)):
             if not seconds or request.method != "GET" or _has_messages(request):
                 return view(request, *args, **kwargs)
             key = _page_key(request, scopes)
-            content = cache.get(key)
-            if content is not None:
-                token = get_token(request).encode()  # the reader's own, for their CSRF cookie
-                return HttpResponse(content.replace(_CSRF_MARK, token), content_type=_HTML)
-            response = view(request, *args, **kwargs)
-            if _cacheable(request, response):
-                cache.set(key, _CSRF_INPUT.sub(_CSRF_PLACEHOLDER, response.content), seconds)
-            return response
+            lock = f"{key}:rendering"
+            kept = cache.get(key)
+            if kept is None:
+                if cache.add(lock, 1, 2 * WAIT_SECONDS):
+                    return _render(view, request, args, kwargs, key, seconds, lock)
+                kept = _wait_for(key, lock)
+                if kept is None:
+                    return _render(view, request, args, kwargs, key, seconds, None)
+            fresh_until, content = kept
+            if fresh_until < time.time() and cache.add(lock, 1, 2 * WAIT_SECONDS):
+                return _render(view, request, args, kwargs, key, seconds, lock)
+            return _serve(request, content)
 
         return wrapper
 

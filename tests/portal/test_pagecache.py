@@ -1,11 +1,16 @@
 """The page cache: what it keeps, for whom, and what makes a page stale."""
 
 import re
+import threading
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -14,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import Topic
+from portal import pagecache
 from portal.metrics.models import DailyTraffic, PageView
 from portal.pagecache import ACCOUNTS, CONTENT, TRAFFIC, scopes_written
 
@@ -159,3 +165,78 @@ def test_the_visits_roll_up_refreshes_the_metrics_dashboard_and_nothing_else(pag
     assert "4.321" in admin_client.get(reverse("metrics:dashboard")).content.decode()
     assert home_before  # the first visit read the page's rows...
     assert not any("experts_topic" in sql for sql in _home(admin_client)[1])  # ...the second did not
+
+
+# One render at a time.
+
+
+def _counting_view():
+    """A cached view that says how many times it rendered."""
+    renders = []
+
+    @pagecache.cached_page
+    def view(request):
+        renders.append(request.path)
+        return HttpResponse(f"<p>render {len(renders)}</p>", content_type="text/html; charset=utf-8")
+
+    return view, renders
+
+
+def _request(rf):
+    request = rf.get(f"/pages/{uuid.uuid4().hex}/")
+    request.user = AnonymousUser()
+    return request, pagecache._page_key(request, (CONTENT,))
+
+
+def test_an_expired_page_is_served_while_another_request_renders_it_again(page_cache, db, rf, monkeypatch):
+    view, renders = _counting_view()
+    request, key = _request(rf)
+    assert view(request).content == b"<p>render 1</p>"
+    later = time.time() + 61
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+
+    cache.add(f"{key}:rendering", 1, 10)  # another reader is rendering it
+    assert view(request).content == b"<p>render 1</p>"
+    cache.delete(f"{key}:rendering")
+    assert view(request).content == b"<p>render 2</p>"
+    assert view(request).content == b"<p>render 2</p>"
+    assert len(renders) == 2
+
+
+def test_a_missing_page_being_rendered_is_awaited_not_rendered_twice(page_cache, db, rf):
+    view, renders = _counting_view()
+    request, key = _request(rf)
+    cache.add(f"{key}:rendering", 1, 10)
+    other = threading.Timer(0.1, lambda: cache.set(key, (time.time() + 60, b"<p>rendered by the other</p>"), 120))
+    other.start()
+
+    response = view(request)
+
+    other.join()
+    assert response.content == b"<p>rendered by the other</p>"
+    assert renders == []
+
+
+def test_a_page_the_other_request_did_not_keep_is_rendered_without_waiting_longer(page_cache, db, rf):
+    view, renders = _counting_view()
+    request, key = _request(rf)
+    cache.add(f"{key}:rendering", 1, 10)
+    other = threading.Timer(0.1, lambda: cache.delete(f"{key}:rendering"))
+    other.start()
+
+    started = time.monotonic()
+    response = view(request)
+
+    other.join()
+    assert response.content == b"<p>render 1</p>" and len(renders) == 1
+    assert time.monotonic() - started < pagecache.WAIT_SECONDS / 2
+
+
+def test_a_render_that_never_finishes_is_waited_for_only_so_long(page_cache, db, rf, monkeypatch):
+    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 0.2)
+    view, renders = _counting_view()
+    request, key = _request(rf)
+    cache.add(f"{key}:rendering", 1, 10)  # its renderer died
+
+    assert view(request).content == b"<p>render 1</p>" and len(renders) == 1
+    assert cache.get(f"{key}:rendering") == 1  # not ours to release
