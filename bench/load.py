@@ -5,12 +5,13 @@ It builds (or reuses) the large data set of bench/dataset.py, collects the
 static files, starts Redis and gunicorn as the Dockerfile does (3 processes of
 2 threads) with ``DEBUG=0``, then, for each hot route of bench/routes.py and for
 a bare Django view that returns two bytes through the same middleware, runs
-``wrk -t2 -c16`` for ``--seconds`` and prints requests per second, p50 and p95
-latency, the throughput as a share of the bare view's, the queries of one
-request with the page cache missing and hitting, and the page's gzip size.
+``wrk -t2 -c16`` for ``--seconds``, ``--runs`` times, and prints the median
+requests per second, p50 and p95 latency, the throughput as a share of the bare
+view's, the queries of one request with the page cache missing and hitting, and
+the page's gzip size.
 
     make bench                                   # scale 1: 100,000 questions
-    .venv/bin/python bench/load.py [--seconds 10] [--connections 16] [--cold]
+    .venv/bin/python bench/load.py [--seconds 10] [--runs 3] [--connections 16] [--cold]
     .venv/bin/python bench/load.py --smoke       # tiny data, a second per route (CI)
 
 ``--cold`` turns the page cache off in the server, so every request renders its
@@ -139,6 +140,17 @@ def _wrk(url: str, cookie: str, *, seconds: int, connections: int, browser: bool
     return report
 
 
+def _median_of_runs(url: str, cookie: str, *, runs: int, **wrk) -> dict:
+    """The median of ``runs`` wrk runs, metric by metric, errors summed: each run
+    opens new connections, which the gunicorn processes share out differently,
+    so single runs of the same route differ by up to half."""
+    reports = [_wrk(url, cookie, **wrk) for _ in range(runs)]
+    metrics = ("rps", "p50_us", "p95_us", "p99_us")
+    median = {key: statistics.median(report[key] for report in reports) for key in metrics}
+    errors = {key: sum(report[key] for report in reports) for key in ("requests", "socket_errors", "bad_status")}
+    return {**median, **errors, "rps_of_runs": [round(report["rps"]) for report in reports]}
+
+
 def _start_redis(work_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     redis = subprocess.Popen(  # noqa: S603
@@ -192,6 +204,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="the benchmark's database (default: ctcc_bench beside DATABASE_URL)")
     parser.add_argument("--scale", type=float, default=1.0, help="data set scale when it must be built")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per route")
+    parser.add_argument("--runs", type=int, default=3, help="wrk runs per route; the table gives their median")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn processes (2 threads each)")
     parser.add_argument("--cold", action="store_true", help="page cache off: every request renders")
@@ -208,7 +221,7 @@ def main() -> int:
     server = os.environ.get("DATABASE_URL", "")
     server = server if server.startswith(("postgres://", "postgresql://")) else DEFAULT_SERVER
     database = args.database_url or _database_beside(server, "ctcc_bench_smoke" if args.smoke else "ctcc_bench")
-    scale, seconds = (0.002, 1) if args.smoke else (args.scale, args.seconds)
+    scale, seconds, runs = (0.002, 1, 1) if args.smoke else (args.scale, args.seconds, args.runs)
 
     if not args.as_is:  # in its own process: the data set sets Django up with settings of its own
         command = [sys.executable, str(ROOT / "bench/dataset.py"), "--database-url", database, "--scale", str(scale)]
@@ -246,10 +259,11 @@ def main() -> int:
         for route in routes:  # warm each process's templates, connections and page cache
             _wrk(base + route.path, cookies[route.persona], seconds=1, connections=args.connections)
         # Not a counted visit either: the bare view is Django and gunicorn alone.
-        bare = _wrk(f"{base}/bench/bare/", "", seconds=seconds, connections=args.connections, browser=False)
+        wrk = {"runs": runs, "seconds": seconds, "connections": args.connections}
+        bare = _median_of_runs(f"{base}/bench/bare/", "", browser=False, **wrk)
         results = []
         for route in routes:
-            report = _wrk(base + route.path, cookies[route.persona], seconds=seconds, connections=args.connections)
+            report = _median_of_runs(base + route.path, cookies[route.persona], **wrk)
             results.append((route, facts[route], report))
         if not (args.smoke or args.cold):  # the same bytes either way
             _first_visit(base, routes, lighthouse=args.lighthouse)
@@ -261,7 +275,10 @@ def main() -> int:
         shutil.rmtree(work_dir, ignore_errors=True)
 
     mode = "page cache off (every request renders)" if args.cold else "page cache on"
-    print(f"\n{args.connections} connections, {args.workers}×2 gunicorn threads, {seconds} s per route, {mode}\n")
+    print(
+        f"\n{args.connections} connections, {args.workers}×2 gunicorn threads, "
+        f"median of {runs} runs of {seconds} s per route, {mode}\n"
+    )
     print("| route | reader | req/s | × bare | p50 ms | p95 ms | queries (miss/hit) | gzip KiB | over budget |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     print(

@@ -1,4 +1,4 @@
--- wrk prints its report for people; this adds one JSON line for bench/http.py.
+-- wrk prints its report for people; this adds one JSON line for bench/load.py.
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
