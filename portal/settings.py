@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "guidelines",
     "portal.surveys",
     "portal.metrics",
+    "portal.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +165,8 @@ if REDIS_URL:
             "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ctcc",
+            # Fails open (portal/cache.py): a Redis that does not answer costs a page at most this.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
