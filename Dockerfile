@@ -56,13 +56,15 @@ FROM base AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1
 
 # WeasyPrint's libraries for Debian (Pango with its FreeType/fontconfig backend,
-# HarfBuzz subsetting for embedded fonts) and a fallback font family.
+# HarfBuzz subsetting for embedded fonts) and a fallback font family; the
+# PostgreSQL client (15 on bookworm, as the db service) for manage.py backup/restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 portal \

@@ -9,15 +9,17 @@ UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format messages check-deploy browser bench bench-smoke bench-tools css clean
+.PHONY: help install run test lint audit format messages check-deploy browser bench bench-smoke bench-tools css clean backup restore
 
 help:
 	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT) with a Celery worker"
 	@echo "make test    the whole test suite (unit and browser); PostgreSQL when DATABASE_URL is set"
 	@echo "make lint    ruff check and format check"
+	@echo "make audit   bandit: fails on any medium or high finding in the portal's code (docs/security.md)"
 	@echo "make format  ruff fix and format"
 	@echo "make messages  refresh the translation catalogues after changing UI strings"
 	@echo "make bench   the benchmark suite on PostgreSQL (docs/performance.md); bench-smoke: its CI check"
+	@echo "make backup  the database and media in var/backups/ctcc-*.tar.gz; make restore BACKUP=path [FORCE=1]"
 
 .uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -67,6 +69,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Security lint of the shipped code (settings in pyproject.toml's [tool.bandit]).
+audit: install
+	$(VENV)/bin/bandit -c pyproject.toml -r portal forum experts guidelines --severity-level medium --confidence-level low -q
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -83,6 +89,18 @@ css: install
 	node portal/frontend/purge-css.mjs "$$($(PY) -c 'import bootstrap_italia_template as t, pathlib; print(pathlib.Path(t.__file__).parent / "static")')"
 	$(PY) portal/frontend/subset_fonts.py
 	$(PY) portal/frontend/build_sprite.py
+
+# The database (pg_dump, or SQLite's backup API) and MEDIA_ROOT in one archive
+# with a manifest of checksums: var/backups/ctcc-YYYYMMDD-HHMMSS.tar.gz.
+# In docker compose: docker compose exec web python manage.py backup
+backup:
+	$(PY) manage.py backup
+
+# Restores into the configured database (DATABASE_URL) and MEDIA_ROOT; refuses
+# to overwrite a database with tables unless FORCE=1.
+restore:
+	@if [ -z "$(BACKUP)" ]; then echo "Usage: make restore BACKUP=var/backups/ctcc-YYYYMMDD-HHMMSS.tar.gz [FORCE=1]"; exit 2; fi
+	$(PY) manage.py restore "$(BACKUP)" $(if $(filter 1 yes true,$(FORCE)),--force,)
 
 clean:
 	rm -rf var $(VENV) .pytest_cache

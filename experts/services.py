@@ -12,9 +12,11 @@ from django.utils import timezone, translation
 
 from experts.models import CounsellingCase, CounsellingMeeting, ExpertProfile, FundedProject
 from experts.permissions import can_request_counselling, can_work_on_case, is_on_board, manages_counselling
+from portal import audit
 from portal.accounts.models import Notification, Organisation, User
 from portal.accounts.roles import Capability, Role, user_can
 from portal.accounts.services import notify
+from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
 from portal.markdown import render_markdown
 
@@ -58,6 +60,7 @@ def invite_expert(
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     profile = ExpertProfile.objects.create(user=user, sector=sector, affiliation=affiliation)
     profile.topics.set(topics)
+    audit.record(actor=staff, action=AuditAction.EXPERT_INVITED, target=user, details={"role": Role.EXPERT})
     with translation.override(language):
         context = {"user": user, "staff": staff, "link": password_setting_url(user), "site_url": settings.SITE_URL}
         send_mail(

@@ -24,9 +24,11 @@ from guidelines.models import (
     Version,
 )
 from guidelines.permissions import can_comment, can_edit_draft, can_manage_review, can_publish, can_review
+from portal import audit
 from portal.accounts.models import Notification, Role, User
 from portal.accounts.roles import Capability
 from portal.accounts.services import notify
+from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
 
 DEFAULT_TITLE = {
@@ -291,6 +293,7 @@ def request_review(*, by: User, message: str = "", due_on: date | None = None) -
             raise GuidelinesError(gettext("The draft is empty: there is nothing to review yet."))
         draft.review_rounds.filter(closed_at__isnull=True).update(closed_at=timezone.now())
         review = ReviewRound.objects.create(version=draft, requested_by=by, message=message.strip(), due_on=due_on)
+        audit.record(actor=by, action=AuditAction.GUIDELINES_REVIEW_REQUESTED, target=draft, details={"due_on": due_on})
         notify(
             recipients=User.objects.with_capability(Capability.ANSWER_QUESTIONS),
             kind=Notification.Kind.GUIDELINES_REVIEW,
@@ -303,7 +306,9 @@ def request_review(*, by: User, message: str = "", due_on: date | None = None) -
 
 def close_review(*, review: ReviewRound, by: User) -> None:
     _require(can_manage_review(by))
-    ReviewRound.objects.filter(pk=review.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    with transaction.atomic():
+        if ReviewRound.objects.filter(pk=review.pk, closed_at__isnull=True).update(closed_at=timezone.now()):
+            audit.record(actor=by, action=AuditAction.GUIDELINES_REVIEW_CLOSED, target=review.version)
 
 
 def mark_reviewed(*, section: Section, by: User, reviewed: bool = True) -> None:
@@ -409,6 +414,7 @@ def publish_version(
         draft.published_at, draft.published_by = at or timezone.now(), by
         draft.changelog_it, draft.changelog_en = changelog_it.strip(), changelog_en.strip()
         draft.save()
+        audit.record(actor=by, action=AuditAction.GUIDELINES_PUBLISHED, target=draft, details={"number": draft.number})
         draft.review_rounds.filter(closed_at__isnull=True).update(closed_at=draft.published_at)
         _start_draft_from(draft)
         for language in ("it", "en"):
@@ -452,13 +458,19 @@ def appoint_editor(*, user: User, by: User) -> Editor:
     _require(can_publish(by))
     if user.role != Role.EXPERT:
         raise GuidelinesError(gettext("Only experts of the board can be appointed editors."))
-    editor, _ = Editor.objects.get_or_create(user=user, defaults={"appointed_by": by})
+    with transaction.atomic():
+        editor, created = Editor.objects.get_or_create(user=user, defaults={"appointed_by": by})
+        if created:
+            audit.record(actor=by, action=AuditAction.GUIDELINES_EDITOR_APPOINTED, target=user)
     return editor
 
 
 def remove_editor(*, user: User, by: User) -> None:
     _require(can_publish(by))
-    Editor.objects.filter(user=user).delete()
+    with transaction.atomic():
+        removed, _ = Editor.objects.filter(user=user).delete()
+        if removed:
+            audit.record(actor=by, action=AuditAction.GUIDELINES_EDITOR_REMOVED, target=user)
 
 
 # PDFs.

@@ -246,6 +246,9 @@ ACCOUNT_RATE_LIMITS = {
     "api_token_create": "10/h/user",
     # The read-only metrics API, per token owner.
     "metrics_api": "60/m/user",
+    # Personal data (GDPR): the export is heavy, the erasure asks for the password.
+    "personal_data_export": "10/h/user",
+    "delete_account": "5/15m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CTCC Lombardia"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     path("surveys/", include("portal.surveys.urls")),
     path("metrics/", include("portal.metrics.urls")),
+    path("audit/", include("portal.audit.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

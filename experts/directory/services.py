@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from experts.directory.permissions import manages_directory
 from experts.models import Clinic, ClinicalPopulation, ClinicContact, Department, DirectoryChange
+from portal import audit
 from portal.accounts.models import User
 from portal.errors import ServiceError
 
@@ -102,14 +103,23 @@ def _describe(instance: models.Model) -> str:
 def record_change(
     *, actor: User | None, action: str, instance: models.Model, changes: dict | None = None
 ) -> DirectoryChange:
-    """Write the audit entry of one change (the services call it, and so does the admin)."""
+    """Write the audit entry of one change (the services call it, and so does the
+    admin): the clinic's history, and the same entry in the portal's audit log."""
+    description = _describe(instance)
+    audit.record(
+        actor=actor,
+        action=f"directory.{action}",
+        target=instance,
+        details=changes or {},
+        target_repr=description,
+    )
     return DirectoryChange.objects.create(
         actor=actor,
         action=action,
         clinic_id=instance.pk if isinstance(instance, Clinic) else instance.clinic_id,
         object_type=instance._meta.model_name,
         object_id=instance.pk,
-        object_repr=_describe(instance)[:200],
+        object_repr=description[:200],
         changes=changes or {},
     )
 

@@ -38,9 +38,11 @@ from experts.models import (
     StageChange,
 )
 from experts.models.introductions import hash_token
+from portal import audit
 from portal.accounts.models import Notification, User
 from portal.accounts.roles import Capability
 from portal.accounts.services import notify
+from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
 from portal.mail import send_in_language
 
@@ -254,6 +256,12 @@ def send_feasibility_requests(
     introduction.reviewed_by = reviewer
     introduction.message = message
     introduction.save(update_fields=["status", "sent_at", "reply_by", "reviewed_by", "message"])
+    audit.record(
+        actor=reviewer,
+        action=AuditAction.INTRODUCTION_SENT,
+        target=introduction,
+        details={"contacts": len(contacts), "reply_by": reply_by},
+    )
 
     expires_at = link_expiry(reply_by)
     created = []
@@ -324,6 +332,9 @@ def close_introduction(*, introduction: Introduction, reviewer: User, status: st
     if introduction.reviewed_by_id is None:
         introduction.reviewed_by = reviewer
     introduction.save(update_fields=["status", "closed_at", "reviewed_by"])
+    audit.record(
+        actor=reviewer, action=AuditAction.INTRODUCTION_CLOSED, target=introduction, details={"status": status}
+    )
     _notify_about(
         introduction, recipients=_requester(introduction), kind=Notification.Kind.INTRODUCTION_CLOSED, actor=reviewer
     )

@@ -27,9 +27,11 @@ from forum.permissions import can_see_question
 from forum.services.common import ForumError
 from forum.services.common import require as _require
 from forum.services.routing import cancel_open_assignments, ensure_not_conflicted, settle_assignment
+from portal import audit
 from portal.accounts.models import Notification, User
 from portal.accounts.roles import Capability, user_can
 from portal.accounts.services import notify
+from portal.audit.models import Action as AuditAction
 from portal.markdown import render_markdown
 
 
@@ -287,6 +289,12 @@ def close_question(*, question: Question, staff: User, reason: str, duplicate_of
     question.duplicate_of = duplicate_of
     question.closed_at = timezone.now()
     question.save(update_fields=["status", "close_reason", "duplicate_of", "closed_at", "updated_at"])
+    audit.record(
+        actor=staff,
+        action=AuditAction.QUESTION_CLOSED,
+        target=question,
+        details={"reason": reason, "duplicate_of": duplicate_of.pk if duplicate_of else None},
+    )
     cancel_open_assignments(question=question)
     _notify_question_people(question, kind=Notification.Kind.CLOSED, actor=staff)
     return question
@@ -305,6 +313,7 @@ def reopen_question(*, question: Question, staff: User) -> Question:
     question.duplicate_of = None
     question.closed_at = None
     question.save(update_fields=["status", "close_reason", "duplicate_of", "closed_at", "updated_at"])
+    audit.record(actor=staff, action=AuditAction.QUESTION_REOPENED, target=question)
     return question
 
 
@@ -314,6 +323,9 @@ def set_hidden(*, staff: User, target: Question | Answer | Comment, hidden: bool
     _require(staff, Capability.MODERATE)
     target.is_hidden = hidden
     target.save(update_fields=["is_hidden"])
+    audit.record(
+        actor=staff, action=AuditAction.CONTENT_HIDDEN if hidden else AuditAction.CONTENT_RESTORED, target=target
+    )
     flags = Flag.objects.filter(resolved_at__isnull=True)
     if isinstance(target, Question):
         flags = flags.filter(question=target, answer__isnull=True, comment__isnull=True)
@@ -327,7 +339,8 @@ def set_hidden(*, staff: User, target: Question | Answer | Comment, hidden: bool
 @transaction.atomic
 def dismiss_flag(*, flag: Flag, staff: User) -> None:
     _require(staff, Capability.MODERATE)
-    Flag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=staff)
+    if Flag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=staff):
+        audit.record(actor=staff, action=AuditAction.FLAG_DISMISSED, target=flag)
 
 
 @transaction.atomic
@@ -389,11 +402,18 @@ def save_faq_entry(*, staff: User, entry: FAQEntry | None = None, **fields) -> F
     if fields.get("question") is not None:
         _ensure_public(fields["question"])
     entry = entry or FAQEntry()
+    created = entry.pk is None
     for name, value in fields.items():
         setattr(entry, name, value)
     entry.body_html_it = render_markdown(entry.body_it)
     entry.body_html_en = render_markdown(entry.body_en) if entry.body_en else ""
     entry.save()
+    audit.record(
+        actor=staff,
+        action=AuditAction.FAQ_SAVED,
+        target=entry,
+        details={"created": created, "published": entry.is_published},
+    )
     return entry
 
 

@@ -14,9 +14,11 @@ from experts.calendar import add_working_days
 from forum.models import Assignment, BoardSignature, ConflictOfInterest, Question
 from forum.models.routing import DUE_SOON_WORKING_DAYS
 from forum.services.common import ForumError, require
+from portal import audit
 from portal.accounts.models import Notification, User
 from portal.accounts.roles import Capability, Role, user_can
 from portal.accounts.services import notify
+from portal.audit.models import Action as AuditAction
 from portal.mail import mail_user
 
 
@@ -90,6 +92,12 @@ def assign_experts(*, question: Question, staff: User, experts: Iterable[User], 
     assignments = Assignment.objects.bulk_create(
         Assignment(question=question, expert=expert, assigned_by=staff, due_on=due_on) for expert in experts
     )
+    audit.record(
+        actor=staff,
+        action=AuditAction.QUESTION_ASSIGNED,
+        target=question,
+        details={"experts": [str(expert) for expert in experts], "due_on": due_on},
+    )
     _notify_about(question, recipients=experts, kind=Notification.Kind.ASSIGNED, actor=staff)
     return assignments
 
@@ -134,6 +142,12 @@ def cancel_assignment(*, assignment: Assignment, staff: User) -> Assignment:
     require(staff, Capability.TRIAGE_QUESTIONS)
     if not assignment.is_open:
         raise ForumError(_("This assignment is not open."))
+    audit.record(
+        actor=staff,
+        action=AuditAction.ASSIGNMENT_CANCELLED,
+        target=assignment.question,
+        details={"expert": str(assignment.expert), "assignment": assignment.pk},
+    )
     return _close(assignment, Assignment.Status.CANCELLED)
 
 

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.accounts.models import Organisation, User
+from portal.audit.models import Action as AuditAction
 
 
 @admin.register(Organisation)
@@ -34,3 +36,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     filter_horizontal = []
+
+    def save_model(self, request, obj, form, change):
+        # A role is what someone may do: giving or changing one goes to the audit
+        # log (the admin saves inside a transaction, so both commit together).
+        before = User.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if "role" in form.changed_data and before != obj.role:
+            audit.record(
+                actor=request.user, action=AuditAction.ROLE_CHANGED, target=obj, details={"role": [before, obj.role]}
+            )

@@ -32,6 +32,7 @@ class Capability(StrEnum):
     MANAGE_DIRECTORY = "manage_directory"
     RUN_SURVEYS = "run_surveys"
     VIEW_METRICS = "view_metrics"
+    VIEW_AUDIT_LOG = "view_audit_log"
     USE_ADMIN_SITE = "use_admin_site"
 
 
@@ -48,6 +49,7 @@ _STAFF = {
     Capability.MANAGE_DIRECTORY,
     Capability.RUN_SURVEYS,
     Capability.VIEW_METRICS,
+    Capability.VIEW_AUDIT_LOG,
 }
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {

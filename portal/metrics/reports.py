@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Capability
+from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
 from portal.mail import mail_user
 from portal.metrics.models import Report
@@ -112,6 +114,13 @@ def request_report(*, period: Period, language: str, user: User | None) -> Repor
         report = Report.objects.create(
             period_start=period.start, period_end=period.end, language=language, requested_by=user
         )
+        if user is not None:  # None: the beat schedule's own reports
+            audit.record(
+                actor=user,
+                action=AuditAction.REPORT_REQUESTED,
+                target=report,
+                details={"start": period.start, "end": period.end, "language": language},
+            )
         transaction.on_commit(lambda: _queue_render(report.pk))
     return report
 

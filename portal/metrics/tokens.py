@@ -16,8 +16,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Capability, user_can
+from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
 from portal.metrics.models import ApiToken, hash_api_token
 
@@ -59,6 +61,7 @@ def create_token(*, user, name: str) -> tuple[ApiToken, str]:
         token = ApiToken.objects.create(
             user=user, name=name, prefix=raw[:SHOWN_CHARACTERS], token_hash=hash_api_token(raw)
         )
+        audit.record(actor=user, action=AuditAction.API_TOKEN_CREATED, target=token, target_repr=token.name)
     return token, raw
 
 
@@ -70,6 +73,7 @@ def revoke_token(*, token: ApiToken, user) -> None:
         now = timezone.now()
         if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
             token.revoked_at = now
+            audit.record(actor=user, action=AuditAction.API_TOKEN_REVOKED, target=token, target_repr=token.name)
 
 
 def user_for_token(raw: str) -> User | None:

@@ -14,8 +14,10 @@ from django.utils.translation import gettext
 
 from experts.models.introductions import hash_token
 from experts.models.network import ClinicContact
+from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Capability, Role, user_can
+from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
 from portal.mail import mail_user, send_in_language
 from portal.surveys.models import Answer, Audience, Draft, Invitation, Option, Question, Response, Survey
@@ -94,11 +96,19 @@ def update_survey(*, survey: Survey, by: User, **fields) -> Survey:
         changed = {name for name, value in fields.items() if getattr(survey, name) != value}
         if changed - {"closes_at"}:
             _require_editable(survey)
+    closed_before = survey.closes_at
     for name, value in fields.items():
         setattr(survey, name, value)
     if survey.closes_at <= survey.opens_at:
         raise SurveyError(gettext("The survey must close after it opens."))
     survey.save()
+    if survey.is_published and survey.closes_at != closed_before:
+        audit.record(
+            actor=by,
+            action=AuditAction.SURVEY_CLOSE_DATE_CHANGED,
+            target=survey,
+            details={"closes_at": [closed_before, survey.closes_at]},
+        )
     return survey
 
 
@@ -218,6 +228,7 @@ def publish_survey(*, survey: Survey, by: User, now: datetime | None = None) -> 
     if survey.audience == Audience.PUBLIC:
         survey.public_key = secrets.token_urlsafe(24)
     survey.save(update_fields=["published_at", "public_key"])
+    audit.record(actor=by, action=AuditAction.SURVEY_PUBLISHED, target=survey, details={"audience": survey.audience})
     return survey
 
 

@@ -20,6 +20,7 @@ EXPECTED = {
         Capability.MANAGE_DIRECTORY,
         Capability.RUN_SURVEYS,
         Capability.VIEW_METRICS,
+        Capability.VIEW_AUDIT_LOG,
     },
 }
 EXPECTED[Role.ADMINISTRATOR] = EXPECTED[Role.STAFF] | {Capability.USE_ADMIN_SITE}

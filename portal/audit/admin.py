@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from portal.audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: administrators read the log here, nobody adds, changes or deletes."""
+
+    list_display = ["created_at", "actor_name", "actor_role", "action", "target_type", "target_repr"]
+    list_filter = ["action", "actor_role", "created_at"]
+    search_fields = ["actor_name", "target_repr", "target_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "actor_name",
+        "actor_role",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "details",
+    ]
+    fields = readonly_fields
+    actions = None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
