@@ -32,10 +32,20 @@ def throttled(request, action: str):
     return ratelimit.consume_or_429(request, action=action, user=request.user)
 
 
+def id_or_none(value) -> int | None:
+    """The database id a form field or a query parameter names: ASCII digits
+    that fit a 64-bit column, else None. (``str.isdigit`` alone accepts "²",
+    which ``int`` refuses, and 100,000 digits, which ``int`` refuses too.)"""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def safe_next(request, default: str | None = None) -> str | None:
     """The page a form came from (its ``next`` field), if it is ours; else ``default``."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # Without a slash, redirect() would take the value for a view's name (and fail).
+    if "/" in target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

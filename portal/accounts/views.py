@@ -1,15 +1,21 @@
+import json
+
 from allauth.core import ratelimit
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.accounts import services
-from portal.accounts.forms import ProfileForm
+from portal.accounts import gdpr, services
+from portal.accounts.forms import AccountErasureForm, ProfileForm
 from portal.accounts.permissions import has_mfa, signed_in_area
 from portal.accounts.roles import Capability, user_can
+from portal.shortcuts import id_or_none, run_service, throttled
 
 
 @signed_in_area
@@ -71,8 +77,40 @@ def notifications(request):
 @require_POST
 @signed_in_area
 def mark_notifications_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
+    ids = [pk for value in request.POST.getlist("id") if (pk := id_or_none(value)) is not None] or None
     services.mark_notifications_read(user=request.user, ids=ids)
     return redirect(
         request.POST.get("next") if request.POST.get("next", "").startswith("/") else "accounts:notifications"
     )
+
+
+@signed_in_area
+def personal_data_export(request):
+    """All the signed-in user's personal data, as a JSON download."""
+    # A GET, which the shortcut ``throttled`` leaves alone: limited explicitly.
+    if response := ratelimit.consume_or_429(request, action="personal_data_export", user=request.user, limit_get=True):
+        return response
+    data = gdpr.personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    name = f"ctcc-personal-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@signed_in_area
+def delete_account(request):
+    """Say what erasing the account does, then do it once the password is given."""
+    refusal = gdpr.erasure_refusal(request.user)
+    form = AccountErasureForm(request.POST or None, user=request.user)
+    if request.method == "POST" and refusal is None:
+        if response := throttled(request, "delete_account"):
+            return response
+        if form.is_valid() and run_service(request, lambda: gdpr.erase_account(user=request.user), form=form):
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("home")
+    return render(request, "accounts/delete_account.html", {"form": form, "refusal": refusal})
