@@ -6,24 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import CounsellingCase, Topic
-from forum.models import Attachment, DeviceClass, FAQEntry, Question
+from forum.models import DeviceClass, FAQEntry, Question
+from portal import uploads
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.uploads import UploadValidator
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
-# What a file's first bytes must be for each kind we accept.
-MAGIC_BYTES = {
-    Attachment.Kind.PDF: (b"%PDF-",),
-    Attachment.Kind.PNG: (b"\x89PNG\r\n\x1a\n",),
-    Attachment.Kind.JPEG: (b"\xff\xd8\xff",),
-}
-EXTENSIONS = {
-    ".pdf": Attachment.Kind.PDF,
-    ".png": Attachment.Kind.PNG,
-    ".jpg": Attachment.Kind.JPEG,
-    ".jpeg": Attachment.Kind.JPEG,
-}
+# PDF, PNG and JPEG up to 10 MB, judged by content, not by name (portal/uploads.py).
+ATTACHMENT_CHECK = UploadValidator(uploads.PDF, uploads.PNG, uploads.JPEG, max_bytes=MAX_ATTACHMENT_BYTES)
 
 YES_NO_UNKNOWN = [("", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -31,19 +23,7 @@ YES_NO_UNKNOWN = [("", _("Not stated")), ("true", _("Yes")), ("false", _("No"))]
 def validate_attachment(upload) -> None:
     """Accept PDF, PNG and JPEG up to 10 MB, judged by content, not by name;
     sets ``upload.content_type`` to the kind found."""
-    name = upload.name.lower()
-    extension = name[name.rfind(".") :] if "." in name else ""
-    kind = EXTENSIONS.get(extension)
-    if kind is None:
-        raise ValidationError(_("%(name)s: only PDF, PNG and JPEG files are accepted."), params={"name": upload.name})
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_("%(name)s is larger than 10 MB."), params={"name": upload.name})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC_BYTES[kind]):
-        raise ValidationError(_("%(name)s is not the kind of file its name says."), params={"name": upload.name})
-    upload.content_type = kind
+    ATTACHMENT_CHECK(upload)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -58,8 +38,7 @@ class MultipleFileField(forms.FileField):
         if len(files) > MAX_ATTACHMENTS:
             raise ValidationError(_("Attach at most %(count)d files."), params={"count": MAX_ATTACHMENTS})
         for upload in files:
-            super().clean(upload, initial)
-            validate_attachment(upload)
+            super().clean(upload, initial)  # runs the field's validators on each file
         return files
 
 
@@ -145,7 +124,8 @@ class AskForm(QuestionForm):
         label=_("Attachments"),
         required=False,
         help_text=_("Up to 5 files: PDF, PNG or JPEG, 10 MB each."),
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+        validators=[ATTACHMENT_CHECK],
+        widget=MultipleFileInput(attrs={"accept": ATTACHMENT_CHECK.accept_attribute()}),
     )
     counselling_case = CounsellingCaseChoiceField(
         label=_("Funded project"),

@@ -29,7 +29,7 @@ STYLESHEET = "css/report-print.css"
 
 # WeasyPrint draws an SVG with the styles inside it only: the charts' colours
 # (as static/css/portal.css gives them to the dashboard) go into each chart.
-CHART_SVG_STYLE = mark_safe(
+CHART_SVG_STYLE = mark_safe(  # a constant of ours, no input  # nosec B308
     ".chart-bar{fill:#0066cc}"
     ".chart-previous{fill:none;stroke:#a66300;stroke-width:2;stroke-dasharray:4 3}"
     ".chart-grid{stroke:#d9dadb;stroke-width:1}"

@@ -243,7 +243,10 @@ def test_asking_through_the_form_stores_device_context_and_attachments(member_cl
             "ce_marked": "false",
             "within_intended_purpose": "",
             "software_ai": "false",
-            "attachments": [SimpleUploadedFile("protocollo.pdf", PDF), SimpleUploadedFile("foto.png", PNG)],
+            "attachments": [
+                SimpleUploadedFile("protocollo.pdf", PDF, content_type="application/pdf"),
+                SimpleUploadedFile("foto.png", PNG, content_type="image/png"),
+            ],
         },
     )
 
