@@ -97,7 +97,7 @@ def draft() -> Version | None:
 
 def version_by_number(number: str) -> Version | None:
     major, _, minor = number.partition(".")
-    if not (major.isdigit() and minor.isdigit()):
+    if not (major.isascii() and major.isdigit() and minor.isascii() and minor.isdigit()) or len(number) > 7:
         return None
     return Version.objects.published().filter(major=int(major), minor=int(minor)).select_related("published_by").first()
 

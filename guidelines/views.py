@@ -41,7 +41,7 @@ from portal.accounts.permissions import allowed_if, signed_in_area
 from portal.accounts.roles import Capability
 from portal.markdown import render_markdown
 from portal.pagecache import cached_page
-from portal.shortcuts import run_service, safe_next, throttled
+from portal.shortcuts import id_or_none, run_service, safe_next, throttled
 
 
 def _document_language(request) -> str:
@@ -295,8 +295,8 @@ def edit_section(request, pk: int):
 @allowed_if(can_edit_draft)
 def add_section(request):
     after = None
-    if (after_pk := request.GET.get("after", "")).isdigit():
-        after = _draft_section(int(after_pk))
+    if (after_pk := id_or_none(request.GET.get("after", ""))) is not None:
+        after = _draft_section(after_pk)
     level = Section.Level.CHAPTER if request.GET.get("level") == "1" else Section.Level.SECTION
     data = request.POST if request.method == "POST" else None
     form = NewSectionForm(data, initial={"level": level})
@@ -492,8 +492,8 @@ def publish(request):
 def editors(request):
     form = EditorForm(request.POST if request.method == "POST" and "expert" in request.POST else None)
     if request.method == "POST":
-        if (remove := request.POST.get("remove", "")).isdigit():
-            user = get_object_or_404(User, pk=int(remove))
+        if (remove := id_or_none(request.POST.get("remove", ""))) is not None:
+            user = get_object_or_404(User, pk=remove)
             services.remove_editor(user=user, by=request.user)
             messages.success(request, _("%(name)s is no longer an editor.") % {"name": user.full_name})
             return redirect("guidelines:editors")

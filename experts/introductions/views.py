@@ -51,7 +51,7 @@ from experts.introductions.selectors import (
 from experts.models import Clinic, FacilitatedInvestigation, Introduction, InvestigationStage
 from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability
-from portal.shortcuts import run_service
+from portal.shortcuts import id_or_none, run_service
 
 PAGE_SIZE = 20
 
@@ -69,7 +69,7 @@ def _board_only(user) -> None:
 
 
 def _positive_int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return id_or_none(value)
 
 
 # Introductions

@@ -30,7 +30,7 @@ from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability, user_can
 from portal.markdown import render_markdown
 from portal.pagecache import cached_page
-from portal.shortcuts import run_service, safe_next, throttled
+from portal.shortcuts import id_or_none, run_service, safe_next, throttled
 
 PAGE_SIZE = 20
 
@@ -41,9 +41,9 @@ def _posted_answer(request, question):
     value = request.POST.get("answer", "")
     if not value:
         return None
-    if not value.isdigit():
+    if (answer_pk := id_or_none(value)) is None:
         raise Http404
-    return get_answer_for_user(request.user, question, int(value))
+    return get_answer_for_user(request.user, question, answer_pk)
 
 
 @require_GET
@@ -284,9 +284,9 @@ def flag(request, pk: int):
     if response := throttled(request, "forum_write"):
         return response
     form = FlagForm(request.POST)
-    comment_pk = request.POST.get("comment", "")
+    comment_pk = id_or_none(request.POST.get("comment", ""))
     target_answer = _posted_answer(request, question)
-    target_comment = get_object_or_404(question.comments, pk=int(comment_pk)) if comment_pk.isdigit() else None
+    target_comment = get_object_or_404(question.comments, pk=comment_pk) if comment_pk is not None else None
     if form.is_valid():
         services.flag_content(
             question=question,
@@ -355,8 +355,8 @@ def reopen(request, pk: int):
 def set_hidden(request, pk: int):
     question = get_question_for_user(request.user, pk)
     target = _posted_answer(request, question) or question
-    if target is question and (comment_pk := request.POST.get("comment", "")).isdigit():
-        target = get_object_or_404(question.comments, pk=int(comment_pk))
+    if target is question and (comment_pk := id_or_none(request.POST.get("comment", ""))) is not None:
+        target = get_object_or_404(question.comments, pk=comment_pk)
     hidden = request.POST.get("hidden") == "1"
     services.set_hidden(staff=request.user, target=target, hidden=hidden)
     messages.success(request, _("The content is hidden.") if hidden else _("The content is visible again."))
@@ -372,8 +372,8 @@ def history(request, pk: int):
 
 @capability_required(Capability.MODERATE)
 def moderation(request):
-    if request.method == "POST" and (flag_pk := request.POST.get("dismiss", "")).isdigit():
-        services.dismiss_flag(flag=get_object_or_404(Flag, pk=int(flag_pk)), staff=request.user)
+    if request.method == "POST" and (flag_pk := id_or_none(request.POST.get("dismiss", ""))) is not None:
+        services.dismiss_flag(flag=get_object_or_404(Flag, pk=flag_pk), staff=request.user)
         messages.success(request, _("The report is dismissed."))
         return redirect("forum:moderation")
     flags = Flag.objects.filter(resolved_at__isnull=True).select_related("question", "answer", "comment", "reporter")

@@ -114,8 +114,16 @@ def metric_csv(data: Overview, metric: str) -> str:
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if value is None else _plain(value) for value in row])
+        writer.writerow(["" if value is None else _csv_cell(_plain(value)) for value in row])
     return buffer.getvalue()
+
+
+def _csv_cell(value):
+    """Spreadsheets run text cells that start like a formula (an expert's name,
+    a survey's title: people write them): make them text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return value
 
 
 def filename(metric: str, period: Period, extension: str) -> str:

@@ -4,6 +4,7 @@ form, made from the survey's questions."""
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from portal.surveys.models import Question, Survey
@@ -170,7 +171,8 @@ class ResponseForm(forms.Form):
 
 
 def _field_for(question: Question, *, required: bool) -> forms.Field:
-    common = {"label": question.text, "help_text": question.help_text, "required": required}
+    # The form renderer shows help texts as HTML (ours may hold links): staff write these, escape them.
+    common = {"label": question.text, "help_text": escape(question.help_text), "required": required}
     kind = question.kind
     if kind == Question.Kind.LIKERT:
         choices = list(question.likert_labels().items())

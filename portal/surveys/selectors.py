@@ -237,7 +237,7 @@ def export_rows(survey: Survey) -> Iterator[list[str]]:
     header = [_("Response"), _("Submitted")]
     if identified:
         header += [_("Name"), _("Email")]
-    yield header + [question.text for question in questions]
+    yield [_safe_cell(str(cell)) for cell in header + [question.text for question in questions]]
     values: dict = defaultdict(lambda: defaultdict(list))
     for response_id, question_id, score, number, text, option_id in (
         Answer.objects.filter(response__survey=survey)

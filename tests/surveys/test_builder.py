@@ -75,10 +75,11 @@ def _question_post(**overrides) -> dict:
 
 
 def test_staff_add_a_choice_question_with_bilingual_options(staff_client, draft_survey):
+    last_position = max(draft_survey.questions.values_list("position", flat=True))
     response = staff_client.post(reverse("surveys:question_new", args=[draft_survey.pk]), _question_post())
     assert response.status_code == 302
     question = draft_survey.questions.last()
-    assert question.position == 6
+    assert question.position == last_position + 1  # added at the end
     assert [(o.text_it, o.text_en) for o in question.options.all()] == [("Sì", "Yes"), ("No", "No")]
 
 
