@@ -41,6 +41,12 @@ def id_or_none(value) -> int | None:
     return None
 
 
+def search_text(value: str, *, limit: int = 200) -> str:
+    """Words typed into a search box, as a query may use them: without NUL
+    characters (PostgreSQL refuses them in text), trimmed, at most ``limit`` long."""
+    return value.replace("\x00", "").strip()[:limit]
+
+
 def safe_next(request, default: str | None = None) -> str | None:
     """The page a form came from (its ``next`` field), if it is ours; else ``default``."""
     target = request.POST.get("next", "")

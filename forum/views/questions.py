@@ -30,7 +30,7 @@ from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability, user_can
 from portal.markdown import render_markdown
 from portal.pagecache import cached_page
-from portal.shortcuts import id_or_none, run_service, safe_next, throttled
+from portal.shortcuts import id_or_none, run_service, safe_next, search_text, throttled
 
 PAGE_SIZE = 20
 
@@ -119,7 +119,7 @@ def edit_question(request, pk: int):
 @require_GET
 def similar(request):
     """Similar questions while a title is typed (a fragment for forum.js)."""
-    questions = similar_questions(user=request.user, title=request.GET.get("title", "")[:200])
+    questions = similar_questions(user=request.user, title=search_text(request.GET.get("title", "")))
     return render(request, "forum/_similar.html", {"questions": questions})
 
 
@@ -387,7 +387,7 @@ def moderation(request):
 @require_GET
 @cached_page
 def faq(request):
-    search = request.GET.get("q", "").strip()[:200]
+    search = search_text(request.GET.get("q", ""))
     return render(
         request,
         "forum/faq.html",

@@ -28,7 +28,16 @@ STRONG_KEY = "k3Y-" + "x7Qp9vR2sT5wZ8bN1mC4fH6jL0dG3kA" * 2
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """The environment docker-compose.yml gives the portal's image (Dockerfile's
     ENV plus x-app-environment), with a strong key and a real host."""
-    unset = {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_URL", "PORTAL_MANAGEMENT_COMMAND"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set for the browser journeys' live server, never in production.
+    unset = {
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "REDIS_URL",
+        "DATABASE_URL",
+        "PORTAL_MANAGEMENT_COMMAND",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     clean = {name: value for name, value in os.environ.items() if name not in unset and not name.startswith("SECURE_")}
     return {
         **clean,
