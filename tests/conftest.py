@@ -4,12 +4,20 @@ Experts, staff and administrators have MFA enabled, as their role requires,
 so the personas reach their areas; tests of the MFA rule make users without it.
 """
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from portal.accounts.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
+
+# CI draws the same examples on every run (HYPOTHESIS_PROFILE=ci in .ci/run), so
+# that a red build always means a change broke something; runs elsewhere explore.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
