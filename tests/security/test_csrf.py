@@ -21,7 +21,6 @@ is the proof a CSRF token would give, see docs/architecture.md).
 import logging
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -29,11 +28,10 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from guidelines.models import Rendition
@@ -67,6 +65,7 @@ from tests.factories.introductions import (
 )
 from tests.factories.surveys import QuestionFactory as SurveyQuestionFactory
 from tests.factories.surveys import SurveyFactory
+from tests.security.routes import Route, project_routes, ready_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -134,37 +133,7 @@ def persona_for(name: str) -> str:
     return "staff"
 
 
-@dataclass(frozen=True)
-class Route:
-    path: str  # the pattern, e.g. "forum/<int:pk>/answers/<int:answer_pk>/accept/"
-    name: str  # namespaced, or "admin:<view>" for the admin's unnamed patterns
-    callback: object
-    admin_model: type | None
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.path}"
-
-
-def _walk(patterns, prefix: str = "", namespace: str | None = None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            callback = pattern.callback
-            name = pattern.name or getattr(callback, "__name__", "view")
-            model_admin = getattr(callback, "model_admin", None)
-            yield Route(
-                path=prefix + str(pattern.pattern),
-                name=f"{namespace}:{name}" if namespace else name,
-                callback=callback,
-                admin_model=model_admin.model if model_admin else None,
-            )
-
-
-ROUTES = list(_walk(get_resolver().url_patterns))
+ROUTES = project_routes()
 
 # Which scene object fills a pattern's ``pk`` (and ``item``), by URL name (prefix).
 PK_OWNERS = [
@@ -233,16 +202,6 @@ def url_of(route: Route, scene) -> str:
     return "/" + path.replace("^", "").replace("$", "")
 
 
-def _ready(document, name: str):
-    document.status = "ready"
-    document.pages = 1
-    document.size = 10
-    document.finished_at = timezone.now()
-    document.file.save(name, ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
-    document.save()
-    return document
-
-
 def _build_scene() -> SimpleNamespace:
     s = SimpleNamespace()
     organisation = OrganisationFactory(name="Brianza Medical Devices S.r.l.")
@@ -274,14 +233,14 @@ def _build_scene() -> SimpleNamespace:
     from guidelines import services as guideline_services
 
     s.thread = guideline_services.start_thread(section=s.section, by=expert, body="Da rivedere.")
-    s.rendition = _ready(Rendition(version=s.version, language="it", revision=s.version.revision), "linee-guida.pdf")
+    s.rendition = ready_pdf(Rendition(version=s.version, language="it", revision=s.version.revision), "linee-guida.pdf")
     s.survey = SurveyFactory(created_by=staff, audience=Audience.MEMBERS)
     s.survey_question = SurveyQuestionFactory(survey=s.survey, kind=SurveyQuestion.Kind.TEXT)
     s.invitation_token, hashed = survey_services.new_token()
     Invitation.objects.create(survey=s.survey, user=member, token_hash=hashed)
     s.public_survey = SurveyFactory(audience=Audience.PUBLIC, public_key=secrets.token_urlsafe(16))
     today = timezone.localdate()
-    s.report = _ready(
+    s.report = ready_pdf(
         Report(period_start=today - timedelta(days=180), period_end=today, language="it", requested_by=staff),
         "relazione.pdf",
     )

@@ -38,10 +38,9 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import FacilitatedInvestigation
@@ -79,6 +78,7 @@ from tests.factories.introductions import (
 )
 from tests.factories.surveys import QuestionFactory as SurveyQuestionFactory
 from tests.factories.surveys import SurveyFactory
+from tests.security.routes import project_routes, ready_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +147,8 @@ def _build_world() -> SimpleNamespace:
     draft = DraftFactory(based_on=w.version, revision=2)
     w.section = SectionFactory(version=draft)
     w.thread = guideline_services.start_thread(section=w.section, by=expert, body="Da rivedere.")
-    w.rendition = _ready(Rendition(version=w.version, language="it", revision=w.version.revision), "linee-guida.pdf")
-    w.draft_rendition = _ready(Rendition(version=draft, language="it", revision=draft.revision), "bozza.pdf")
+    w.rendition = ready_pdf(Rendition(version=w.version, language="it", revision=w.version.revision), "linee-guida.pdf")
+    w.draft_rendition = ready_pdf(Rendition(version=draft, language="it", revision=draft.revision), "bozza.pdf")
 
     # Surveys: an open one for members with a question, the member's personal
     # invitation to it, and a public one with its public link.
@@ -164,7 +164,7 @@ def _build_world() -> SimpleNamespace:
 
     # Metrics: a ready report; the administrator's API token.
     today = timezone.localdate()
-    w.report = _ready(
+    w.report = ready_pdf(
         Report(period_start=today - timedelta(days=180), period_end=today, language="it", requested_by=staff),
         "relazione.pdf",
     )
@@ -183,17 +183,6 @@ def _build_world() -> SimpleNamespace:
     for persona in (EXPERT, STAFF, ADMIN):
         RecoveryCodes.activate(w.users[persona])
     return w
-
-
-def _ready(document, name: str):
-    """A PDF job (a guideline rendition, a report) finished, with its file."""
-    document.status = "ready"
-    document.pages = 1
-    document.size = 10
-    document.finished_at = timezone.now()
-    document.file.save(name, ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
-    document.save()
-    return document
 
 
 @pytest.fixture(scope="module")
@@ -469,21 +458,9 @@ SKIPPED_NAMESPACES = {
 }
 
 
-def _url_patterns(resolver=None, namespace: str = "", route: str = ""):
-    """Every (name, route) of the project, names with their namespaces."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
-            yield from _url_patterns(pattern, inner or namespace, route + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            name = pattern.name or f"<unnamed {route}{pattern.pattern}>"
-            yield (f"{namespace}:{name}" if namespace else name), route + str(pattern.pattern)
-
-
 def _requested_names() -> set[str]:
     names = set()
-    for name, _route in _url_patterns():
+    for name in (route.name for route in project_routes()):
         namespace = name.split(":", 1)[0] if ":" in name else ""
         if namespace in SKIPPED_NAMESPACES and name not in SKIPPED_NAMESPACES[namespace]:
             continue
@@ -500,7 +477,7 @@ def test_every_url_pattern_has_an_access_rule():
 
 def test_the_walk_finds_the_projects_patterns():
     # The walk goes into namespaces and includes (a guard against a walk that finds nothing).
-    names = {name for name, _route in _url_patterns()}
+    names = {route.name for route in project_routes()}
 
     assert {"home", "forum:question", "experts:case", "account_login", "admin:index"} <= names
     assert len(names) > 150
