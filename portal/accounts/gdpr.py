@@ -124,6 +124,11 @@ def _model(label: str):
     return apps.get_model(label)
 
 
+def _oldest_first(label: str, *related: str, **lookup):
+    """The rows of model ``label`` matching ``lookup``, oldest first, ``related`` joined."""
+    return _model(label).objects.filter(**lookup).select_related(*related).order_by("created_at", "pk")
+
+
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -253,10 +258,7 @@ def _forum(user: User) -> dict:
                 "created_at": _iso(answer.created_at),
                 "updated_at": _iso(answer.updated_at),
             }
-            for answer in _model("forum.Answer")
-            .objects.filter(author=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for answer in _oldest_first("forum.Answer", "question", author=user)
         ],
         "comments": [
             {
@@ -267,10 +269,7 @@ def _forum(user: User) -> dict:
                 "hidden_by_moderators": comment.is_hidden,
                 "created_at": _iso(comment.created_at),
             }
-            for comment in _model("forum.Comment")
-            .objects.filter(author=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for comment in _oldest_first("forum.Comment", "question", author=user)
         ],
         "attachments": [
             {
@@ -280,24 +279,15 @@ def _forum(user: User) -> dict:
                 "size": attachment.size,
                 "created_at": _iso(attachment.created_at),
             }
-            for attachment in _model("forum.Attachment")
-            .objects.filter(uploaded_by=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for attachment in _oldest_first("forum.Attachment", "question", uploaded_by=user)
         ],
         "helpful_votes": [
             {"answer": vote.answer_id, "question": _question_ref(vote.answer.question), "at": _iso(vote.created_at)}
-            for vote in _model("forum.HelpfulVote")
-            .objects.filter(user=user)
-            .select_related("answer__question")
-            .order_by("created_at", "pk")
+            for vote in _oldest_first("forum.HelpfulVote", "answer__question", user=user)
         ],
         "follows": [
             {"question": _question_ref(follow.question), "since": _iso(follow.created_at)}
-            for follow in _model("forum.Follow")
-            .objects.filter(user=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for follow in _oldest_first("forum.Follow", "question", user=user)
         ],
         "reports": [
             {
@@ -308,10 +298,7 @@ def _forum(user: User) -> dict:
                 "created_at": _iso(flag.created_at),
                 "resolved_at": _iso(flag.resolved_at),
             }
-            for flag in _model("forum.Flag")
-            .objects.filter(reporter=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for flag in _oldest_first("forum.Flag", "question", reporter=user)
         ],
         "edits": [
             {
@@ -319,10 +306,7 @@ def _forum(user: User) -> dict:
                 "answer": revision.answer_id,
                 "at": _iso(revision.created_at),
             }
-            for revision in _model("forum.Revision")
-            .objects.filter(editor=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for revision in _oldest_first("forum.Revision", "question", editor=user)
         ],
     }
 
@@ -361,10 +345,7 @@ def _board(user: User) -> dict:
                 "closed_at": _iso(assignment.closed_at),
                 "decline_reason": assignment.decline_reason,
             }
-            for assignment in _model("forum.Assignment")
-            .objects.filter(expert=user)
-            .select_related("question")
-            .order_by("created_at", "pk")
+            for assignment in _oldest_first("forum.Assignment", "question", expert=user)
         ],
         "board_signatures": [
             {
@@ -421,10 +402,7 @@ def _introductions(user: User) -> list[dict]:
             "closed_at": _iso(introduction.closed_at),
             "url": _url(introduction.get_absolute_url()),
         }
-        for introduction in _model("experts.Introduction")
-        .objects.filter(requested_by=user)
-        .select_related("organisation")
-        .order_by("created_at", "pk")
+        for introduction in _oldest_first("experts.Introduction", "organisation", requested_by=user)
     ]
 
 
@@ -439,10 +417,7 @@ def _guidelines(user: User) -> dict:
                 "body": comment.body,
                 "created_at": _iso(comment.created_at),
             }
-            for comment in _model("guidelines.Comment")
-            .objects.filter(author=user)
-            .select_related("thread__section")
-            .order_by("created_at", "pk")
+            for comment in _oldest_first("guidelines.Comment", "thread__section", author=user)
         ],
         "editor_since": _iso(editor.appointed_at) if editor else None,
         "subscribed_since": _iso(subscription.created_at) if subscription else None,
@@ -478,10 +453,7 @@ def _surveys(user: User) -> dict:
                 "used_at": _iso(invitation.used_at),
                 "reminders": invitation.reminders,
             }
-            for invitation in _model("surveys.Invitation")
-            .objects.filter(user=user)
-            .select_related("survey")
-            .order_by("created_at", "pk")
+            for invitation in _oldest_first("surveys.Invitation", "survey", user=user)
         ],
         "responses": [
             {
