@@ -164,28 +164,22 @@ def _state(cursor, tables: list[str]) -> tuple[dict[str, list[str]], dict[str, i
     return migrations, counts
 
 
-def _pg_tables(cursor) -> list[str]:
-    cursor.execute("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
-    return [row[0] for row in cursor.fetchall()]
-
-
-def _sqlite_tables(cursor) -> list[str]:
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    return [row[0] for row in cursor.fetchall()]
+def _tables(cursor, alias: str) -> list[str]:
+    """The tables ``cursor`` sees (Django's introspection for the alias's engine),
+    without SQLite's own."""
+    names = connections[alias].introspection.table_names(cursor)
+    return [name for name in names if not name.startswith("sqlite_")]
 
 
 def database_state(alias: str = "default") -> tuple[dict[str, list[str]], dict[str, int]]:
     """The configured database's migrations and row counts."""
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        tables = _pg_tables(cursor) if _vendor(alias) == "postgresql" else _sqlite_tables(cursor)
-        return _state(cursor, tables)
+    with connections[alias].cursor() as cursor:
+        return _state(cursor, _tables(cursor, alias))
 
 
 def database_tables(alias: str = "default") -> list[str]:
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        return _pg_tables(cursor) if _vendor(alias) == "postgresql" else _sqlite_tables(cursor)
+    with connections[alias].cursor() as cursor:
+        return _tables(cursor, alias)
 
 
 # Backing up
@@ -206,7 +200,7 @@ def _dump_postgresql(target: Path, alias: str) -> tuple[dict, dict]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        migrations, counts = _state(cursor, _pg_tables(cursor))
+        migrations, counts = _state(cursor, _tables(cursor, alias))
         _run(
             [
                 pg_dump,
@@ -235,7 +229,7 @@ def _copy_sqlite(target: Path, alias: str) -> tuple[dict, dict]:
         source.close()
     try:
         cursor = destination.cursor()
-        return _state(cursor, _sqlite_tables(cursor))
+        return _state(cursor, _tables(cursor, alias))
     finally:
         destination.close()
 
