@@ -40,18 +40,32 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+class RedisBreaker:
+    """Whether to leave Redis alone: for ``RETRY_SECONDS`` after it failed."""
+
+    def __init__(self):
+        self._down_until = 0.0
+
+    @property
+    def is_open(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def trip(self) -> None:
+        self._down_until = time.monotonic() + RETRY_SECONDS
+
+
 def _failing_open(method, fallback):
     """``method`` of the cache, answering ``fallback(*args, **kwargs)`` while Redis is down."""
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
-        if time.monotonic() < self._down_until:
+        if self._breaker.is_open:
             return fallback(*args, **kwargs)
         try:
             return method(self, *args, **kwargs)
         except redis.RedisError:
             logger.warning("Redis did not answer: the cache is off for %s s.", RETRY_SECONDS, exc_info=True)
-            self._down_until = time.monotonic() + RETRY_SECONDS
+            self._breaker.trip()
             return fallback(*args, **kwargs)
 
     return wrapper
@@ -61,7 +75,7 @@ class PortalRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-        self._down_until = 0.0
+        self._breaker = RedisBreaker()
 
     get = _failing_open(RedisCache.get, lambda key, default=None, version=None: default)
     get_many = _failing_open(RedisCache.get_many, lambda *args, **kwargs: {})

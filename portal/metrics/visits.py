@@ -35,8 +35,9 @@ feeds, the health check, the Django admin and the metrics API.
 
 Cost: with Redis (``VISITS_BUFFER``, on when ``REDIS_URL`` is set) a counted
 request appends its row to a list in Redis, and the roll-up writes the list to
-the database in one INSERT; without Redis, or while Redis does not answer, the
-request INSERTs its row itself. On its first counted request of the day each
+the database in one INSERT; without Redis, or while Redis does not answer (and
+for five seconds after it failed, as for the cache), the request INSERTs its
+row itself. On its first counted request of the day each
 process reads the day's salt. A counting failure is logged and never breaks
 the page.
 """
@@ -55,6 +56,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from portal.cache import RedisBreaker
 from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind, PageView, VisitorSalt
 
 logger = logging.getLogger(__name__)
@@ -276,6 +278,11 @@ def visitor_hash(*, address: str, user_agent: str, day: date) -> str:
     return hmac.new(salt_for(day).encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
+# Left alone for a few seconds after a failure, like the cache: a Redis that
+# does not answer must not cost every counted page a timeout.
+_breaker = RedisBreaker()
+
+
 @cache
 def _redis() -> redis.Redis:
     # Short timeouts: a Redis that does not answer costs a counted page at most
@@ -285,12 +292,13 @@ def _redis() -> redis.Redis:
 
 def _buffered(view: PageView) -> bool:
     """Append ``view`` to the Redis buffer; False if Redis is off or failed."""
-    if not settings.VISITS_BUFFER:
+    if not settings.VISITS_BUFFER or _breaker.is_open:
         return False
     try:
         _redis().rpush(BUFFER_KEY, f"{view.created_at.isoformat()} {view.day.isoformat()} {view.kind} {view.visitor}")
     except redis.RedisError:
         logger.warning("Redis did not take a page view: written to the database.", exc_info=True)
+        _breaker.trip()
         return False
     return True
 
