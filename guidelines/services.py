@@ -24,7 +24,7 @@ from guidelines.models import (
     Version,
 )
 from guidelines.permissions import can_comment, can_edit_draft, can_manage_review, can_publish, can_review
-from portal import audit
+from portal import audit, jobs
 from portal.accounts.models import Notification, Role, User
 from portal.accounts.roles import Capability
 from portal.accounts.services import notify
@@ -419,14 +419,14 @@ def publish_version(
         _start_draft_from(draft)
         for language in ("it", "en"):
             request_pdf(version=draft, language=language)
-        transaction.on_commit(lambda: _announce(draft.pk))
+        _announce(draft.pk)
     return draft
 
 
 def _announce(version_id: int) -> None:
     from guidelines.tasks import announce_release
 
-    announce_release.delay(version_id)
+    jobs.enqueue(announce_release, version_id)
 
 
 def announce_release(version_id: int) -> int:
@@ -476,6 +476,7 @@ def remove_editor(*, user: User, by: User) -> None:
 # PDFs.
 
 
+@transaction.atomic
 def request_pdf(*, version: Version, language: str) -> Rendition:
     """The PDF of ``version`` in ``language`` at its current revision: the one
     already made or being made, or a new one queued for the worker. A failed
@@ -489,7 +490,7 @@ def request_pdf(*, version: Version, language: str) -> Rendition:
         created = bool(restarted)
         rendition.refresh_from_db()
     if created:
-        transaction.on_commit(lambda: _queue_rendition(rendition.pk))
+        _queue_rendition(rendition.pk)
     return rendition
 
 
@@ -506,4 +507,4 @@ def _get_or_create_rendition(version: Version, language: str) -> tuple[Rendition
 def _queue_rendition(rendition_id: int) -> None:
     from guidelines.tasks import render_rendition
 
-    render_rendition.delay(rendition_id)
+    jobs.enqueue(render_rendition, rendition_id)

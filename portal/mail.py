@@ -1,7 +1,10 @@
-"""Email leaves the request: the backend queues each message for a Celery task.
+"""Email leaves the request: the backend queues each message as a job.
 
 Every email of the portal (allauth's and ours) goes through Django's mail API,
-so this one backend keeps sending out of the request/response cycle.
+so this one backend keeps sending out of the request/response cycle. The job
+table is the outbox: a message is saved with the change it speaks of (and not
+at all if that rolls back), survives a broker that is down, and is sent once
+even when its task is delivered twice.
 """
 
 from collections.abc import Callable
@@ -9,7 +12,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -46,13 +48,13 @@ def deserialise_message(payload: dict) -> EmailMultiAlternatives:
 
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
+        from portal.jobs.services import enqueue_many
         from portal.tasks import deliver_email
 
-        for message in email_messages:
-            payload = serialise_message(message)
-            # Queue only once the data the email speaks of is committed.
-            transaction.on_commit(lambda payload=payload: deliver_email.delay(payload))
-        return len(email_messages)
+        messages = [(serialise_message(message),) for message in email_messages]
+        # SMTP servers refuse for a while: eight attempts span about an hour.
+        enqueue_many(deliver_email, messages, max_attempts=8)
+        return len(messages)
 
 
 def send_in_language(*, to: str, language: str, subject: Callable[[], str], template: str, context: dict) -> None:

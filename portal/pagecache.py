@@ -47,8 +47,9 @@ TRAFFIC = "traffic"
 ACCOUNTS = "accounts"
 
 # Tables whose writes change no cached page (CONTENT), or only the metrics pages (TRAFFIC).
+# Tables no cached page shows (the job table is written by every queued email).
 IGNORED_TABLES = frozenset(
-    {"metrics_pageview", "metrics_visitorsalt", "metrics_apitoken", "django_session", "django_migrations"}
+    {"metrics_pageview", "metrics_visitorsalt", "metrics_apitoken", "django_session", "django_migrations", "jobs_job"}
 )
 TRAFFIC_TABLES = frozenset({"metrics_dailytraffic", "metrics_dailypageviews"})
 ACCOUNT_TABLES = frozenset(

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "portal.surveys",
     "portal.metrics",
     "portal.audit",
+    "portal.jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -294,6 +295,13 @@ if not REDIS_URL:
         "store_processed": False,
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+else:
+    # Fail fast: a request that queues a job must not wait on a broker that
+    # is down; the job is in the database and the reaper sends it later.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+# Workers and beat wait for a broker that is down as long as it takes.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -302,7 +310,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "Europe/Rome"
+# Background jobs (portal/jobs): a job whose run started longer ago than this
+# is taken for lost (its worker died) and run again; Celery stops a run well before.
+JOBS_STALLED_AFTER = env_int("JOBS_STALLED_AFTER", 180)
 CELERY_BEAT_SCHEDULE = {
+    "reap-jobs": {
+        "task": "portal.jobs.tasks.reap_jobs",
+        "schedule": env_int("JOBS_REAP_EVERY", 60),
+    },
     "roll-up-visits": {
         "task": "portal.metrics.tasks.roll_up_visits",
         "schedule": crontab(minute="*/5"),

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from portal import jobs
 from portal.accounts.models import Organisation, User
 
 
@@ -65,7 +66,7 @@ def notify(
         return notifications
     immediate = [n.pk for n in notifications if n.recipient.notification_emails == NotificationFrequency.IMMEDIATELY]
     if immediate:
-        transaction.on_commit(lambda: email_notifications.delay(immediate))
+        jobs.enqueue(email_notifications, immediate)
     return notifications
 
 

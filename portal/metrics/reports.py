@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, jobs
 from portal.accounts.models import User
 from portal.accounts.roles import Capability
 from portal.audit.models import Action as AuditAction
 from portal.errors import ServiceError
+from portal.jobs import services as job_services
 from portal.mail import mail_user
 from portal.metrics.models import Report
 from portal.metrics.periods import Period
@@ -36,7 +37,7 @@ LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # The scheduled report is made in both languages: Italian for the Region and
 # the cluster, English for the Interreg Europe project the centre reports to.
 SCHEDULED_LANGUAGES = ("it", "en")
-# A claim older than this is taken to be lost (the worker died mid-render).
+# A report asked for again within this time, still being produced, is the one returned.
 RUNNING_TIMEOUT = timedelta(minutes=15)
 # The longest period a report may cover: its charts have one column per day.
 MAX_DAYS = 2 * 366
@@ -121,7 +122,7 @@ def request_report(*, period: Period, language: str, user: User | None) -> Repor
                 target=report,
                 details={"start": period.start, "end": period.end, "language": language},
             )
-        transaction.on_commit(lambda: _queue_render(report.pk))
+        _queue_render(report.pk)
     return report
 
 
@@ -148,7 +149,7 @@ def create_due_reports(today: date | None = None) -> list[Report]:
                     report = Report.objects.create(
                         period_start=period.start, period_end=period.end, language=language, scheduled=True
                     )
-                    transaction.on_commit(lambda pk=report.pk: _queue_render(pk))
+                    _queue_render(report.pk)
             except IntegrityError:
                 # Another run of the schedule made it meanwhile (the partial unique constraint).
                 continue
@@ -159,13 +160,13 @@ def create_due_reports(today: date | None = None) -> list[Report]:
 def _queue_render(report_id: int) -> None:
     from portal.metrics.tasks import render_report
 
-    render_report.delay(report_id)
+    jobs.enqueue(render_report, report_id)
 
 
 def _queue_announcement(report_id: int) -> None:
     from portal.metrics.tasks import announce_report
 
-    announce_report.delay(report_id)
+    jobs.enqueue(announce_report, report_id)
 
 
 # Producing the PDF (the worker's task).
@@ -180,7 +181,9 @@ def file_name(report: Report) -> str:
 def _claim(report: Report) -> bool:
     """Take the report for this run: pending, or running under a lost claim."""
     now = timezone.now()
-    claimable = Q(status=Report.Status.PENDING) | Q(status=Report.Status.RUNNING, started_at__lt=now - RUNNING_TIMEOUT)
+    # No run of a job lasts longer than its time limit: an older claim is a dead worker's.
+    lost = now - timedelta(seconds=job_services.hard_time_limit())
+    claimable = Q(status=Report.Status.PENDING) | Q(status=Report.Status.RUNNING, started_at__lt=lost)
     claimed = Report.objects.filter(claimable, pk=report.pk).update(
         status=Report.Status.RUNNING, started_at=now, finished_at=None, error=""
     )
@@ -218,7 +221,7 @@ def produce(report: Report) -> str:
         with transaction.atomic():
             stored = _finish(report, status=Report.Status.READY, file=name, pages=pages, size=len(content))
             if stored:
-                transaction.on_commit(lambda: _queue_announcement(report.pk))
+                _queue_announcement(report.pk)
     except Exception as error:
         logger.exception("The report %s (%s) could not be produced", report.pk, report)
         if name:

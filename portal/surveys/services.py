@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from experts.models.introductions import hash_token
 from experts.models.network import ClinicContact
-from portal import audit
+from portal import audit, jobs
 from portal.accounts.models import User
 from portal.accounts.roles import Capability, Role, user_can
 from portal.audit.models import Action as AuditAction
@@ -257,7 +257,7 @@ def request_invitations(*, survey: Survey, by: User) -> None:
         raise SurveyError(gettext("Invitations can be sent only for a published survey that has not closed."))
     from portal.surveys.tasks import invite_audience
 
-    transaction.on_commit(lambda: invite_audience.delay(survey.pk))
+    jobs.enqueue(invite_audience, survey.pk)
 
 
 def request_reminders(*, survey: Survey, by: User) -> None:
@@ -267,7 +267,7 @@ def request_reminders(*, survey: Survey, by: User) -> None:
         raise SurveyError(gettext("Reminders can be sent only while the survey is open."))
     from portal.surveys.tasks import remind_invitees
 
-    transaction.on_commit(lambda: remind_invitees.delay(survey.pk))
+    jobs.enqueue(remind_invitees, survey.pk)
 
 
 def _link(token: str) -> str:
