@@ -9,7 +9,7 @@ UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint audit format messages check-deploy browser bench bench-smoke bench-tools css clean backup restore
+.PHONY: help install run test lint audit format messages check-deploy browser bench bench-smoke bench-tools loadtest css clean backup restore
 
 help:
 	@echo "make run     install, migrate, load demo data, serve http://$(HOST):$(PORT) with a Celery worker"
@@ -19,6 +19,7 @@ help:
 	@echo "make format  ruff fix and format"
 	@echo "make messages  refresh the translation catalogues after changing UI strings"
 	@echo "make bench   the benchmark suite on PostgreSQL (docs/performance.md); bench-smoke: its CI check"
+	@echo "make loadtest  100 locust users for 10 minutes on the large data set (RUN_TIME=30m: the memory soak)"
 	@echo "make backup  the database and media in var/backups/ctcc-*.tar.gz; make restore BACKUP=path [FORCE=1]"
 
 .uv:
@@ -64,6 +65,11 @@ bench: install bench-tools browser
 
 bench-smoke: install bench-tools
 	$(PY) bench/load.py --smoke
+
+# Issue 9's load test (bench/soak.py): reading, searching and writing users,
+# gunicorn and a Celery worker as in production, the web workers' memory sampled.
+loadtest: install bench-tools
+	$(PY) bench/soak.py --run-time $(or $(RUN_TIME),10m)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,8 +2,8 @@
 
 Each simulated user reads (70%), searches (20%) and writes (10%): it asks a
 question, answers one or adds a clarification through the portal's real forms
-(GET the form, take its CSRF token, POST). Each one is signed in as members or
-experts of the bench data set through sessions bench/soak.py made directly
+(GET the form, take its CSRF token, POST). Each is signed in as a member or
+(one in four) an expert of the bench data set, through sessions bench/soak.py made directly
 (the login form is rate-limited per address and all traffic comes from
 127.0.0.1); a third of the reads and searches are made signed out, as an
 anonymous visitor sees the public pages.
@@ -14,11 +14,12 @@ status and error from the JSON lines written to ``CTCC_SOAK_RESULTS``. Requests
 are named "<kind>: <route>" (kind: read, search or write), so that the stats
 group by route, not by URL.
 
-Rate limits (portal/settings.py ACCOUNT_RATE_LIMITS: ask_question 20/h,
-forum_write 60/h per account): a user waits 1 to 5 s between tasks, so it
-makes about 1,100 tasks an hour and 110 writes; it spreads them over its
-ACCOUNTS_PER_USER accounts taken in turn, so that no account makes more than
-about 12 questions, 12 clarifications or 15 answers an hour.
+Rate limits (portal/settings.py ACCOUNT_RATE_LIMITS, per account: ask_question
+20/h, forum_write 60/h): a user waits 1 to 5 s between tasks, about 1,200 tasks
+and 120 writes an hour; it writes with its ACCOUNTS_PER_USER (5) accounts in
+turn, so a member's account asks about 12 questions and adds 12 clarifications
+an hour, an expert's account about 16 answers and 8 clarifications (24 forum
+writes): within the limits over any length of run.
 """
 
 from __future__ import annotations
@@ -142,8 +143,9 @@ class PortalUser(HttpUser):
         # One user in four is an expert (they answer), the others members (they ask).
         self.role = "expert" if number % 4 == 3 and PLAN.get("experts") else "member"
         pool = PLAN.get(f"{self.role}s") or PLAN.get("members") or []
-        start = (next(_next_account[self.role]) * ACCOUNTS_PER_USER) % max(1, len(pool))
-        self.accounts = [pool[(start + n) % len(pool)] for n in range(min(ACCOUNTS_PER_USER, len(pool)))]
+        each = PLAN.get("accounts_per_user", ACCOUNTS_PER_USER)
+        start = (next(_next_account[self.role]) * each) % max(1, len(pool))
+        self.accounts = [pool[(start + n) % len(pool)] for n in range(min(each, len(pool)))]
         self.turn = itertools.cycle(range(len(self.accounts)))
 
     # The three kinds of work: 70% reading, 20% searching, 10% writing.

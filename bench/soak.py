@@ -196,6 +196,7 @@ def _plan(*, users: int, accounts_per_user: int, seed: int = 2026) -> dict:
         "reads": reads,
         "search_terms": list(SEARCH_TERMS),
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "accounts_per_user": accounts_per_user,
         # For the check that the writes are in the database.
         "counts_before": {
             "questions": Question.objects.count(),
@@ -381,25 +382,14 @@ def _missed_budgets(summary: dict, memory: list[dict], writes: dict, *, smoke: b
 # --- the run -----------------------------------------------------------------
 
 
-def _seconds(run_time: str) -> float:
-    """locust's --run-time (30s, 10m, 1h30m) in seconds."""
-    total, number = 0.0, ""
-    for char in run_time:
-        if char.isdigit():
-            number += char
-        else:
-            total += int(number) * {"s": 1, "m": 60, "h": 3600}[char]
-            number = ""
-    return total + (int(number) if number else 0)
-
-
 def _run_locust(base: str, work_dir: Path, environment: dict, *, users: int, spawn_rate: int, run_time: str, gunicorn):
     """Run locust to the end, sampling the web processes' memory meanwhile; (samples, seconds)."""
     command = [str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless"]
     command += ["--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", run_time, "--host", base]
     command += ["--csv", str(work_dir / "locust"), "--only-summary", "--stop-timeout", "15", "--loglevel", "WARNING"]
     started = time.monotonic()
-    locust = subprocess.Popen(command, env={**os.environ, **environment}, cwd=ROOT)  # noqa: S603
+    # Its own report goes to stderr, so that stdout holds only the summary (or its JSON).
+    locust = subprocess.Popen(command, env={**os.environ, **environment}, cwd=ROOT, stdout=sys.stderr)  # noqa: S603
     samples = []
     try:
         while locust.poll() is None:
@@ -433,7 +423,9 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=int, default=10, help="users started per second (default 10)")
     parser.add_argument("--warm-up", type=float, default=120, help="seconds before the memory baseline (default 120)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn processes (2 threads each)")
-    parser.add_argument("--accounts-per-user", type=int, default=5, help="as bench/locustfile.py's ACCOUNTS_PER_USER")
+    parser.add_argument(
+        "--accounts-per-user", type=int, default=5, help="accounts each user writes with, in turn (default 5)"
+    )
     parser.add_argument("--in-place", action="store_true", help="write into the data set's database, not a copy")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--smoke", action="store_true", help="tiny data, 10 users, 30 s; fail only on errors")
@@ -488,7 +480,7 @@ def main() -> int:
             "--concurrency=1",
             "--loglevel=WARNING",
         ]
-        worker = subprocess.Popen(celery, env={**os.environ, **environment}, cwd=ROOT)  # noqa: S603
+        worker = subprocess.Popen(celery, env={**os.environ, **environment}, cwd=ROOT, stdout=sys.stderr)  # noqa: S603
         base = f"http://127.0.0.1:{port}"
         _wait_for(f"{base}/healthz")
         print(
