@@ -12,7 +12,8 @@ users, sessions written through to the database, rate-limit counters), so when
 Redis does not answer a read misses, a write is dropped and ``add`` says yes
 (whoever asks for a lock gets it: the page cache renders, the rate limiter
 lets the request through). After a failure the process leaves Redis alone for
-``RETRY_SECONDS``, so pages do not wait for a timeout on every cache call.
+``RETRY_SECONDS``, so pages do not wait for a timeout on every cache call, and
+the client does not retry (``no_retry``).
 """
 
 import logging
@@ -21,10 +22,19 @@ from functools import wraps
 
 import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
+
+
+def no_retry() -> Retry:
+    """For the portal's Redis clients: redis-py 8 retries a refused connection
+    three times with a backoff, about five seconds on every command, and the
+    portal would rather fail open at once."""
+    return Retry(NoBackoff(), 0)
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -75,6 +85,7 @@ class PortalRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._options = {"retry": no_retry(), **self._options}
         self._breaker = RedisBreaker()
 
     get = _failing_open(RedisCache.get, lambda key, default=None, version=None: default)

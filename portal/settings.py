@@ -298,7 +298,8 @@ if not REDIS_URL:
 else:
     # Fail fast: a request that queues a job must not wait on a broker that
     # is down; the job is in the database and the reaper sends it later.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+    # (no retries of kombu's: workers and beat reconnect with Celery's own).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "max_retries": 0}
 # Workers and beat wait for a broker that is down as long as it takes.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None

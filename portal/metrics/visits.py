@@ -56,7 +56,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from portal.cache import RedisBreaker
+from portal.cache import RedisBreaker, no_retry
 from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind, PageView, VisitorSalt
 
 logger = logging.getLogger(__name__)
@@ -287,7 +287,7 @@ _breaker = RedisBreaker()
 def _redis() -> redis.Redis:
     # Short timeouts: a Redis that does not answer costs a counted page at most
     # this long before the row goes to the database instead.
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.25, socket_connect_timeout=0.25)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.25, socket_connect_timeout=0.25, retry=no_retry())
 
 
 def _buffered(view: PageView) -> bool:
