@@ -53,7 +53,7 @@ class QueuedEmailBackend(BaseEmailBackend):
 
         messages = [(serialise_message(message),) for message in email_messages]
         # SMTP servers refuse for a while: eight attempts span about an hour.
-        enqueue_many(deliver_email, messages, max_attempts=8)
+        enqueue_many(deliver_email, messages, max_attempts=8, private=True)
         return len(messages)
 
 

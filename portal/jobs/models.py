@@ -21,6 +21,8 @@ class Job(models.Model):
 
     task = models.CharField(_("task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, encoder=DjangoJSONEncoder)
+    # The arguments hold personal data (an email's message): cleared once the job is done.
+    private = models.BooleanField(_("private arguments"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=5)

@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 # A failed attempt waits 30 s, then 1, 2, 4... minutes, at most an hour.
 FIRST_BACKOFF = timedelta(seconds=30)
 LONGEST_BACKOFF = timedelta(hours=1)
-# Finished jobs are kept this long for staff to look into, then deleted
-# (an email job holds the message, personal data).
+# Finished jobs are kept this long for staff to look into, then deleted. (A
+# private job's arguments, such as an email's message, go as soon as it is done;
+# a failed one keeps them for staff to find out why.)
 KEEP_DONE = timedelta(days=7)
 KEEP_FAILED = timedelta(days=30)
 REAP_BATCH = 500
@@ -59,9 +60,12 @@ def enqueue(task: Task, *args, max_attempts: int = 5) -> Job:
     return enqueue_many(task, [args], max_attempts=max_attempts)[0]
 
 
-def enqueue_many(task: Task, calls: Iterable[tuple], *, max_attempts: int = 5) -> list[Job]:
-    """Queue one job per argument tuple of ``calls``, in one insert."""
-    jobs = Job.objects.bulk_create([Job(task=task.name, args=list(args), max_attempts=max_attempts) for args in calls])
+def enqueue_many(task: Task, calls: Iterable[tuple], *, max_attempts: int = 5, private: bool = False) -> list[Job]:
+    """Queue one job per argument tuple of ``calls``, in one insert. ``private``:
+    the arguments hold personal data, kept only until the job is done."""
+    jobs = Job.objects.bulk_create(
+        [Job(task=task.name, args=list(args), max_attempts=max_attempts, private=private) for args in calls]
+    )
     ids = [job.pk for job in jobs]
     transaction.on_commit(lambda: dispatch(ids))
     return jobs
@@ -117,6 +121,8 @@ def _settle(job: Job, *, failure: str = "") -> str:
     now = timezone.now()
     if not failure:
         fields = {"status": Job.Status.DONE, "finished_at": now, "error": ""}
+        if job.private:
+            fields["args"] = []
     elif job.attempts >= job.max_attempts:
         fields = {"status": Job.Status.FAILED, "finished_at": now, "error": failure}
     else:

@@ -51,6 +51,8 @@ def test_a_job_is_saved_with_the_change_and_sent_once_it_commits(django_capture_
     assert (job.status, job.attempts, job.error) == (Job.Status.DONE, 1, "")
     assert job.dispatched_at is not None and job.finished_at is not None
     assert [message.to for message in mail.outbox] == [["someone@example.org"]]
+    # The message (personal data) is not kept once it is sent.
+    assert (job.private, job.args) == (True, [])
 
 
 def test_a_rolled_back_change_leaves_no_job_and_sends_nothing(django_capture_on_commit_callbacks):
