@@ -429,6 +429,7 @@ def _announce(version_id: int) -> None:
     jobs.enqueue(announce_release, version_id)
 
 
+@transaction.atomic
 def announce_release(version_id: int) -> int:
     """Notify the subscribers of a release, in their language (emailed by the
     notifications' delivery). Returns how many were told."""

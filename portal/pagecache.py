@@ -120,11 +120,16 @@ def _watch(connection):
                 connection.on_commit(bump_pending, robust=True)
         return result
 
+    wrapper.watches_writes = True
     return wrapper
 
 
 def _on_connection_created(sender, connection, **kwargs):
-    connection.execute_wrappers.append(_watch(connection))
+    # Sent again each time the connection is opened anew (after CONN_MAX_AGE, after
+    # every Celery task), for the same ``connection`` object: watch it once, or the
+    # wrappers pile up until a query overflows the stack.
+    if not any(getattr(wrapper, "watches_writes", False) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(_watch(connection))
 
 
 def track_writes() -> None:
@@ -132,7 +137,7 @@ def track_writes() -> None:
     connection_created.connect(_on_connection_created, dispatch_uid="pagecache.track_writes")
     for connection in connections.all(initialized_only=True):
         if connection.connection is not None:
-            connection.execute_wrappers.append(_watch(connection))
+            _on_connection_created(None, connection)
 
 
 def _start_version(key: str) -> str:

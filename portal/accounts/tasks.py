@@ -34,8 +34,11 @@ def _send(recipient: User, notifications: list[Notification], *, digest: bool) -
 @shared_task
 def email_notifications(notification_ids: list[int]) -> None:
     """Email each notification to a recipient who wants them at once."""
-    for notification in _claim(Notification.objects.filter(pk__in=notification_ids)):
-        _send(notification.recipient, [notification], digest=False)
+    # One transaction: the claim and the queued emails commit together, so a run
+    # that fails halfway claims nothing and its retry sends everything once.
+    with transaction.atomic():
+        for notification in _claim(Notification.objects.filter(pk__in=notification_ids)):
+            _send(notification.recipient, [notification], digest=False)
 
 
 @shared_task
@@ -45,7 +48,8 @@ def send_notification_digests() -> None:
         emailed_at__isnull=True, recipient__notification_emails=NotificationFrequency.DAILY, recipient__is_active=True
     )
     by_recipient: dict[int, list[Notification]] = {}
-    for notification in _claim(pending):
-        by_recipient.setdefault(notification.recipient_id, []).append(notification)
-    for notifications in by_recipient.values():
-        _send(notifications[0].recipient, notifications, digest=True)
+    with transaction.atomic():  # as in email_notifications
+        for notification in _claim(pending):
+            by_recipient.setdefault(notification.recipient_id, []).append(notification)
+        for notifications in by_recipient.values():
+            _send(notifications[0].recipient, notifications, digest=True)

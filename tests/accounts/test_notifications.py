@@ -53,6 +53,37 @@ def test_a_notification_is_emailed_once_even_if_the_task_runs_again(db, django_c
     assert len(mail.outbox) == 1
 
 
+def test_a_run_that_fails_halfway_claims_nothing_and_its_retry_sends_each_once(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    from portal.accounts import tasks
+    from portal.jobs.models import Job
+
+    first, second = UserFactory(), UserFactory()
+    notifications = [
+        Notification.objects.create(recipient=user, kind="answered", target_title="T", target_url="/")
+        for user in (first, second)
+    ]
+    send = tasks._send
+
+    def fail_on_the_second(recipient, notifications, *, digest):
+        if recipient == second:
+            raise OSError("template storage went away")
+        send(recipient, notifications, digest=digest)
+
+    monkeypatch.setattr(tasks, "_send", fail_on_the_second)
+    with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
+        email_notifications([n.pk for n in notifications])
+
+    assert not Notification.objects.filter(emailed_at__isnull=False).exists()
+    assert not Job.objects.exists() and mail.outbox == []
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        email_notifications([n.pk for n in notifications])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([first.email, second.email])
+
+
 def test_the_daily_digest_gathers_everything_once(db, django_capture_on_commit_callbacks):
     daily = UserFactory(notification_emails=NotificationFrequency.DAILY, preferred_language="en")
     immediate = UserFactory(notification_emails=NotificationFrequency.IMMEDIATELY)

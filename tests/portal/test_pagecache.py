@@ -240,3 +240,18 @@ def test_a_render_that_never_finishes_is_waited_for_only_so_long(page_cache, db,
 
     assert view(request).content == b"<p>render 1</p>" and len(renders) == 1
     assert cache.get(f"{key}:rendering") == 1  # not ours to release
+
+
+def test_a_connection_opened_again_is_watched_once(db):
+    # Django sends connection_created each time a connection object connects
+    # again (after CONN_MAX_AGE, after every Celery task): the watchers must not pile up.
+    def watchers() -> int:
+        return sum(getattr(wrapper, "watches_writes", False) for wrapper in connection.execute_wrappers)
+
+    connection.ensure_connection()
+    before = len(connection.execute_wrappers)
+    for _ in range(3):
+        pagecache._on_connection_created(None, connection)
+
+    assert len(connection.execute_wrappers) == before
+    assert watchers() == 1
