@@ -247,21 +247,17 @@ class PortalUser(HttpUser):
             account["questions"].append(int(match.group(1)))  # their own question, to clarify later
 
     def _answer(self, account: dict) -> None:
-        if not account["questions"]:
-            return
-        question = _random.choice(account["questions"])
-        path = f"/forum/{question}/"
-        form = self._form(account, path, "write: answer (question)")
-        if form is not None:
-            data = {"body": _random.choice(ANSWERS)}
-            self._post(account, f"{path}answer/", "write: answer", data, form[1:], path)
+        self._write_on_question(account, "answer", ANSWERS)
 
     def _comment(self, account: dict) -> None:
+        self._write_on_question(account, "comment", COMMENTS)
+
+    def _write_on_question(self, account: dict, action: str, bodies: tuple[str, ...]) -> None:
+        """Post an answer or a comment (``action``, the URL's last part) on one of the account's questions."""
         if not account["questions"]:
             return
-        question = _random.choice(account["questions"])
-        path = f"/forum/{question}/"
-        form = self._form(account, path, "write: comment (question)")
+        path = f"/forum/{_random.choice(account['questions'])}/"
+        form = self._form(account, path, f"write: {action} (question)")
         if form is not None:
-            data = {"body": _random.choice(COMMENTS)}
-            self._post(account, f"{path}comment/", "write: comment", data, form[1:], path)
+            data = {"body": _random.choice(bodies)}
+            self._post(account, f"{path}{action}/", f"write: {action}", data, form[1:], path)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from portal.admin import ReadOnlyModelAdmin
 from portal.audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: administrators read the log here, nobody adds, changes or deletes."""
 
     list_display = ["created_at", "actor_name", "actor_role", "action", "target_type", "target_repr"]
@@ -23,13 +24,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "details",
     ]
     fields = readonly_fields
-    actions = None
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -8,6 +8,7 @@ from smtplib import SMTPServerDisconnected
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -249,3 +250,23 @@ def test_the_time_limits_end_a_run_before_the_reaper_takes_it_back(settings):
 def test_the_reaper_runs_every_minute_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["reap-jobs"]
     assert (entry["task"], entry["schedule"]) == ("portal.jobs.tasks.reap_jobs", 60)
+
+
+def test_administrators_read_the_job_table_in_the_admin_and_change_nothing(admin_client, broker_down):
+    job = email_job()
+    changelist = reverse("admin:jobs_job_changelist")
+    change = reverse("admin:jobs_job_change", args=[job.pk])
+
+    assert admin_client.get(changelist).status_code == 200
+    page = admin_client.get(change)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert admin_client.get(reverse("admin:jobs_job_add")).status_code == 403
+    assert admin_client.post(change, {"status": "done"}).status_code == 403
+    assert admin_client.get(reverse("admin:jobs_job_delete", args=[job.pk])).status_code == 403
+    assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+
+
+def test_staff_cannot_open_the_job_table(staff_client):
+    response = staff_client.get(reverse("admin:jobs_job_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
