@@ -168,6 +168,7 @@ def _start_redis(work_dir: Path) -> tuple[subprocess.Popen, str]:
 def _start_gunicorn(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--worker-class", "gthread", "--threads", "2", "--pythonpath", str(ROOT)]
+    command += ["--keep-alive", "75"]  # as the Dockerfile
     command += ["--log-level", "warning"]
     return subprocess.Popen(command, env={**os.environ, **environment}, cwd=ROOT)  # noqa: S603
 

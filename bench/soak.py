@@ -63,7 +63,9 @@ from bench.load import (  # noqa: E402
 # Issue 9's budgets.
 P95_MS, MEMORY_GROWTH = 300, 0.10
 SAMPLE_SECONDS = 10
-TIMEOUT_ERRORS = ("Timeout", "ConnectionError", "RemoteDisconnected", "ConnectTimeout", "ReadTimeout")
+TIMEOUT_ERRORS = ("Timeout", "ConnectTimeout", "ReadTimeout")
+# The server closed or refused the connection: answered in no time, but no answer.
+CONNECTION_ERRORS = ("ConnectionError", "RemoteDisconnected", "ConnectionResetError", "ProtocolError")
 SEARCH_TERMS = (
     "biocompatibilità",
     "comitato etico",
@@ -267,6 +269,8 @@ def _memory_report(samples: list[tuple[float, dict[str, int]]], warm_up: float) 
                 "end_at_s": round(end),
                 "growth": (last - baseline) / baseline if baseline else 0.0,
                 "max_mib": max(rss for _, rss in series) / 1024,
+                # Every five minutes: a leak keeps climbing, a warm-up levels off.
+                "every_5_min_mib": [round(rss / 1024, 1) for t, rss in series if round(t) % 300 < 10],
             }
         )
     return report
@@ -303,6 +307,7 @@ def _summary(results: list[list], seconds: float) -> dict:
         "failures": len(failures),
         "server_errors": sum(1 for row in results if row[3] >= 500),
         "timeouts": sum(1 for row in results if row[4] in TIMEOUT_ERRORS),
+        "connection_errors": sum(1 for row in results if row[4] in CONNECTION_ERRORS),
         "requests_per_second": len(results) / seconds if seconds else 0.0,
         "overall": _latency([row[2] for row in results]),
         "kinds": {
@@ -324,7 +329,8 @@ def _print_summary(
 ) -> None:
     print(f"\n{users} users for {run_time}: {summary['requests']:,} requests, {summary['requests_per_second']:.1f}/s")
     print(
-        f"Failures {summary['failures']}, 5xx {summary['server_errors']}, timeouts {summary['timeouts']}"
+        f"Failures {summary['failures']}, 5xx {summary['server_errors']}, timeouts {summary['timeouts']}, "
+        f"connections closed or refused {summary['connection_errors']}"
         + "".join(f"\n  {count} × {reason}" for reason, count in summary["failure_reasons"].items())
     )
     print("\n| kind | requests | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|")
@@ -351,6 +357,9 @@ def _print_summary(
                 f"| {row['process']} | {row['baseline_mib']:.1f} (at {row['baseline_at_s']} s) "
                 f"| {row['end_mib']:.1f} (at {row['end_at_s']} s) | {row['growth']:+.1%} | {row['max_mib']:.1f} |"
             )
+    for row in memory:
+        if "every_5_min_mib" in row:
+            print(f"{row['process']}, every 5 minutes (MiB): {', '.join(map(str, row['every_5_min_mib']))}")
     print(
         "\nWrites in the database: "
         + ", ".join(f"{kind} +{count} (locust: {writes['locust'][kind]})" for kind, count in writes["database"].items())
