@@ -21,51 +21,16 @@ is the proof a CSRF token would give, see docs/architecture.md).
 import logging
 import re
 import secrets
-from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-from allauth.account.utils import user_pk_to_url_str
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from guidelines.models import Rendition
-from portal.accounts.roles import Role
-from portal.metrics import tokens
-from portal.metrics.models import Report
-from portal.surveys import services as survey_services
-from portal.surveys.models import Audience, Invitation
-from portal.surveys.models import Question as SurveyQuestion
 from tests.conftest import _client_for
-from tests.factories import (
-    AnswerFactory,
-    AssignmentFactory,
-    ClinicalPopulationFactory,
-    ClinicContactFactory,
-    ClinicFactory,
-    CounsellingCaseFactory,
-    DepartmentFactory,
-    FAQEntryFactory,
-    FundedProjectFactory,
-    OrganisationFactory,
-    QuestionFactory,
-    UserFactory,
-)
-from tests.factories.forum import ExpertFactory, add_pdf
-from tests.factories.guidelines import DraftFactory, SectionFactory, published_version
-from tests.factories.introductions import (
-    FacilitatedInvestigationFactory,
-    FeasibilityRequestFactory,
-    IntroductionFactory,
-)
-from tests.factories.surveys import QuestionFactory as SurveyQuestionFactory
-from tests.factories.surveys import SurveyFactory
-from tests.security.routes import Route, project_routes, ready_pdf
+from tests.security.routes import Route, project_routes
+from tests.security.world import ADMIN
 
 pytestmark = pytest.mark.django_db
 
@@ -129,13 +94,13 @@ def persona_for(name: str) -> str:
     if name in EXPERT_VIEWS:
         return "expert"
     if name.startswith("admin:") or name in {"metrics:tokens", "metrics:token_revoke"}:
-        return "administrator"
+        return ADMIN
     return "staff"
 
 
 ROUTES = project_routes()
 
-# Which scene object fills a pattern's ``pk`` (and ``item``), by URL name (prefix).
+# Which world object fills a pattern's ``pk`` (and ``item``), by URL name (prefix).
 PK_OWNERS = [
     ("forum:faq_edit", "faq"),
     ("forum:decline", "assignment"),
@@ -162,32 +127,32 @@ PK_OWNERS = [
 ITEM_OWNERS = {"department": "department", "population": "population", "contact": "contact"}
 
 
-def _value(route: Route, kwarg: str, scene) -> str:
+def _value(route: Route, kwarg: str, world) -> str:
     name = route.name
     if kwarg == "pk":
         owner = next(attribute for prefix, attribute in PK_OWNERS if name.startswith(prefix))
-        return str(getattr(scene, owner).pk)
+        return str(getattr(world, owner).pk)
     if kwarg == "item":
-        return str(getattr(scene, ITEM_OWNERS[name.split(":")[1].split("_")[0]]).pk)
+        return str(getattr(world, ITEM_OWNERS[name.split(":")[1].split("_")[0]]).pk)
     if kwarg in ("object_id", "id"):
         row = route.admin_model.objects.order_by("pk").first() if route.admin_model else None
         return str(row.pk) if row else "1"
     simple = {
-        "question_pk": scene.survey_question.pk if name.startswith("surveys:") else scene.question.pk,
-        "attachment_pk": scene.attachment.pk,
-        "answer_pk": scene.answer.pk,
-        "token": scene.feasibility.token if name.startswith("experts:") else scene.invitation_token,
-        "key": scene.public_survey.public_key if name.startswith("surveys:") else scene.email_key,
-        "number": scene.version.number,
+        "question_pk": world.survey_question.pk if name.startswith("surveys:") else world.question.pk,
+        "attachment_pk": world.attachment.pk,
+        "answer_pk": world.answer.pk,
+        "token": world.feasibility.token if name.startswith("experts:") else world.invitation_token,
+        "key": world.public_survey.public_key if name.startswith("surveys:") else world.email_key,
+        "number": world.version.number,
         "metric": "all",
         "extension": "json",
-        "uidb36": scene.reset_uid,
+        "uidb36": world.reset_uid,
         "app_label": "forum",
         "content_type_id": "1",
         "url": "nothing-here/",
     }
     if kwarg == "key" and name == "account_reset_password_from_key":
-        return scene.reset_key
+        return world.reset_key
     return str(simple[kwarg])
 
 
@@ -195,80 +160,22 @@ ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 REGEX_ARGUMENT = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
 
 
-def url_of(route: Route, scene) -> str:
-    """The route's path with every argument filled from the scene."""
-    path = REGEX_ARGUMENT.sub(lambda match: _value(route, match.group(1), scene), route.path)
-    path = ROUTE_ARGUMENT.sub(lambda match: _value(route, match.group(1), scene), path)
+def url_of(route: Route, world) -> str:
+    """The route's path with every argument filled from the world."""
+    path = REGEX_ARGUMENT.sub(lambda match: _value(route, match.group(1), world), route.path)
+    path = ROUTE_ARGUMENT.sub(lambda match: _value(route, match.group(1), world), path)
     return "/" + path.replace("^", "").replace("$", "")
-
-
-def _build_scene() -> SimpleNamespace:
-    s = SimpleNamespace()
-    organisation = OrganisationFactory(name="Brianza Medical Devices S.r.l.")
-    s.users = {
-        "member": UserFactory(role=Role.MEMBER, organisation=organisation),
-        "expert": ExpertFactory(with_mfa=True),
-        "staff": UserFactory(role=Role.STAFF, organisation=None, with_mfa=True),
-        "administrator": UserFactory(role=Role.ADMINISTRATOR, organisation=None, with_mfa=True),
-    }
-    member, expert, staff = s.users["member"], s.users["expert"], s.users["staff"]
-    s.expert_profile = expert.expert_profile
-    s.question = QuestionFactory(author=member, title="Domanda della Brianza sul percorso")
-    s.attachment = add_pdf(s.question)
-    s.answer = AnswerFactory(question=s.question, author=expert)
-    s.assignment = AssignmentFactory(question=QuestionFactory(author=member), expert=expert, assigned_by=staff)
-    s.faq = FAQEntryFactory()
-    s.project = FundedProjectFactory(beneficiaries=[organisation])
-    s.case = CounsellingCaseFactory(project=s.project, requested_by=member, experts=[expert])
-    s.clinic = ClinicFactory()
-    s.department = DepartmentFactory(clinic=s.clinic)
-    s.population = ClinicalPopulationFactory(clinic=s.clinic)
-    s.contact = ClinicContactFactory(clinic=s.clinic)
-    s.introduction = IntroductionFactory(organisation=organisation, requested_by=member, clinics=[s.clinic], sent=True)
-    s.feasibility = FeasibilityRequestFactory(introduction=s.introduction, contact=s.contact)
-    s.investigation = FacilitatedInvestigationFactory(sponsor=organisation, clinics=[s.clinic])
-    s.version = published_version(sections=2)
-    draft = DraftFactory(based_on=s.version, revision=2)
-    s.section = SectionFactory(version=draft)
-    from guidelines import services as guideline_services
-
-    s.thread = guideline_services.start_thread(section=s.section, by=expert, body="Da rivedere.")
-    s.rendition = ready_pdf(Rendition(version=s.version, language="it", revision=s.version.revision), "linee-guida.pdf")
-    s.survey = SurveyFactory(created_by=staff, audience=Audience.MEMBERS)
-    s.survey_question = SurveyQuestionFactory(survey=s.survey, kind=SurveyQuestion.Kind.TEXT)
-    s.invitation_token, hashed = survey_services.new_token()
-    Invitation.objects.create(survey=s.survey, user=member, token_hash=hashed)
-    s.public_survey = SurveyFactory(audience=Audience.PUBLIC, public_key=secrets.token_urlsafe(16))
-    today = timezone.localdate()
-    s.report = ready_pdf(
-        Report(period_start=today - timedelta(days=180), period_end=today, language="it", requested_by=staff),
-        "relazione.pdf",
-    )
-    s.api_token, s.api_token_raw = tokens.create_token(user=s.users["administrator"], name="Regione")
-    address = EmailAddress.objects.create(user=member, email="nuovo@example.org", verified=False)
-    s.email_key = EmailConfirmationHMAC(address).key
-    s.reset_uid, s.reset_key = user_pk_to_url_str(member), default_token_generator.make_token(member)
-    return s
-
-
-@pytest.fixture(scope="module")
-def scene(django_db_setup, django_db_blocker):
-    """One set of rows for the module, rolled back at its end; each test runs in a
-    transaction of its own inside it (``pytestmark``), rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _build_scene()
-        transaction.set_rollback(True)
 
 
 CSRF_COOKIE = "k" * 32
 
 
-def forger(scene, persona: str) -> Client:
+def forger(world, persona: str) -> Client:
     """A browser holding ``persona``'s session and the CSRF cookie, as a forged
     cross-site request carries them; it cannot read the token."""
     client = Client(enforce_csrf_checks=True)
     if persona != "anonymous":
-        client.force_login(scene.users[persona])
+        client.force_login(world.users[persona])
     client.cookies["csrftoken"] = CSRF_COOKIE
     return client
 
@@ -284,9 +191,9 @@ PROTECTED = [route for route in ROUTES if route.name not in CSRF_EXEMPT]
 
 
 @pytest.mark.parametrize("route", PROTECTED, ids=str)
-def test_a_state_change_without_the_csrf_token_is_refused_and_writes_nothing(route, scene, caplog):
-    client = forger(scene, persona_for(route.name))
-    url = url_of(route, scene)
+def test_a_state_change_without_the_csrf_token_is_refused_and_writes_nothing(route, world, caplog):
+    client = forger(world, persona_for(route.name))
+    url = url_of(route, world)
 
     with caplog.at_level(logging.WARNING, logger="django.security.csrf"), CaptureQueriesContext(connection) as queries:
         posted = client.post(url, {"body": "Testo inviato da un altro sito.", "title": "Contraffatto"})
@@ -298,14 +205,14 @@ def test_a_state_change_without_the_csrf_token_is_refused_and_writes_nothing(rou
     assert writes(queries.captured_queries) == []
 
 
-def test_every_route_is_enumerated_with_its_arguments(scene):
-    urls = {route.name: url_of(route, scene) for route in ROUTES}
+def test_every_route_is_enumerated_with_its_arguments(world):
+    urls = {route.name: url_of(route, world) for route in ROUTES}
 
     assert len(ROUTES) > 150  # the portal's views, allauth's and the admin's
-    assert urls["forum:accept"] == f"/forum/{scene.question.pk}/answers/{scene.answer.pk}/accept/"
-    assert urls["guidelines:version"] == f"/guidelines/{scene.version.number}/"
-    assert urls["experts:contact_edit"] == f"/board/clinics/{scene.clinic.pk}/contacts/{scene.contact.pk}/edit/"
-    assert urls["surveys:question_edit"] == f"/surveys/{scene.survey.pk}/questions/{scene.survey_question.pk}/edit/"
+    assert urls["forum:accept"] == f"/forum/{world.question.pk}/answers/{world.answer.pk}/accept/"
+    assert urls["guidelines:version"] == f"/guidelines/{world.version.number}/"
+    assert urls["experts:contact_edit"] == f"/board/clinics/{world.clinic.pk}/contacts/{world.contact.pk}/edit/"
+    assert urls["surveys:question_edit"] == f"/surveys/{world.survey.pk}/questions/{world.survey_question.pk}/edit/"
     for route in ROUTES:
         assert "<" not in urls[route.name] and "(?P" not in urls[route.name], route
 
@@ -319,17 +226,17 @@ def test_only_the_intended_views_are_exempt():
 # Trying each view with a valid token: which ones accept POST.
 
 
-def _tries_post(route, scene) -> bool:
-    client = _client_for(scene.users[persona_for(route.name)]) if persona_for(route.name) != "anonymous" else Client()
+def _tries_post(route, world) -> bool:
+    client = _client_for(world.users[persona_for(route.name)]) if persona_for(route.name) != "anonymous" else Client()
     with transaction.atomic():
-        response = client.post(url_of(route, scene), {})
+        response = client.post(url_of(route, world), {})
         transaction.set_rollback(True)
     return response.status_code != 405
 
 
-def test_the_views_that_accept_post_include_every_known_state_change(scene):
+def test_the_views_that_accept_post_include_every_known_state_change(world):
     portal_routes = [route for route in ROUTES if not route.name.startswith("admin:")]
-    accepting = {route.name for route in portal_routes if _tries_post(route, scene)}
+    accepting = {route.name for route in portal_routes if _tries_post(route, world)}
 
     # A sample of the writes of each area, reached by POST; a forged one is refused above.
     assert {
@@ -365,15 +272,15 @@ def test_the_views_that_accept_post_include_every_known_state_change(scene):
 # The exempt views
 
 
-def test_the_metrics_api_ignores_cookies(scene):
+def test_the_metrics_api_ignores_cookies(world):
     url = reverse("metrics:api")
-    signed_in = _client_for(scene.users["administrator"])  # a session, and a CSRF cookie
+    signed_in = _client_for(world.users[ADMIN])  # a session, and a CSRF cookie
     signed_in.cookies["csrftoken"] = CSRF_COOKIE
 
     with CaptureQueriesContext(connection) as queries:
         without_token = signed_in.get(url)
         posted = signed_in.post(url, {"anything": "1"})
-        with_token = signed_in.get(url, headers={"Authorization": f"Bearer {scene.api_token_raw}"})
+        with_token = signed_in.get(url, headers={"Authorization": f"Bearer {world.api_token_raw}"})
 
     # An administrator's session is no credential here: only the bearer token is.
     assert without_token.status_code == 401
@@ -389,8 +296,8 @@ def test_the_metrics_api_ignores_cookies(scene):
 
 
 @pytest.mark.parametrize("name", ["experts:feasibility_answer", "surveys:invitation"])
-def test_a_personal_link_needs_its_secret_whatever_the_session(name, scene):
-    client = forger(scene, "member")  # signed in, cookie, no token: what a forger can make a victim send
+def test_a_personal_link_needs_its_secret_whatever_the_session(name, world):
+    client = forger(world, "member")  # signed in, cookie, no token: what a forger can make a victim send
     guessed = reverse(name, args=[secrets.token_urlsafe(32)])
 
     with CaptureQueriesContext(connection) as queries:
