@@ -218,15 +218,21 @@ def _dump_postgresql(target: Path, alias: str) -> tuple[dict, dict]:
     return migrations, counts
 
 
-def _copy_sqlite(target: Path, alias: str) -> tuple[dict, dict]:
-    source_path = settings.DATABASES[alias]["NAME"]
+def _sqlite_backup(source_path, target_path) -> None:
+    """SQLite's online backup API: a consistent copy of the source even while
+    others write to it, replacing the whole target under its lock."""
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-    destination = sqlite3.connect(target)
+    target = sqlite3.connect(target_path)
     try:
-        # The online backup API copies a consistent database even while others write to it.
-        source.backup(destination)
+        source.backup(target)
     finally:
         source.close()
+        target.close()
+
+
+def _copy_sqlite(target: Path, alias: str) -> tuple[dict, dict]:
+    _sqlite_backup(settings.DATABASES[alias]["NAME"], target)
+    destination = sqlite3.connect(target)
     try:
         cursor = destination.cursor()
         return _state(cursor, _tables(cursor, alias))
@@ -329,14 +335,7 @@ def _restore_sqlite(copy: Path, alias: str) -> None:
     target_path = settings.DATABASES[alias]["NAME"]
     connections[alias].close()
     Path(target_path).parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-    target = sqlite3.connect(target_path)
-    try:
-        # Replaces the whole target database, under its lock.
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    _sqlite_backup(copy, target_path)
 
 
 def _restore_media(source: Path, media_root: Path, files: dict, *, force: bool) -> None:
