@@ -48,4 +48,4 @@ class Job(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task} #{self.pk} ({self.status})"
+        return f"{self.task} #{self.pk} ({self.get_status_display()})"
