@@ -7,7 +7,7 @@ at all if that rolls back), survives a broker that is down, and is sent once
 even when its task is delivered twice.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
@@ -44,6 +44,33 @@ def deserialise_message(payload: dict) -> EmailMultiAlternatives:
     for content, mimetype in payload["alternatives"]:
         message.attach_alternative(content, mimetype)
     return message
+
+
+def withdraw_messages_to(addresses: Iterable[str]) -> int:
+    """Take ``addresses`` out of the outbox's unsent messages (queued, being
+    sent or failed): a message left with no recipient is deleted. For an
+    erased account, whose address and mail must not outlive it. Returns the
+    number of messages changed or deleted."""
+    from portal.jobs.models import Job
+    from portal.tasks import deliver_email
+
+    gone = {address.casefold() for address in addresses}
+    unsent = Job.objects.select_for_update().filter(
+        task=deliver_email.name, status__in=[Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.FAILED]
+    )
+    changed = 0
+    for job in unsent.exclude(args=[]):
+        payload = job.args[0]
+        kept = {field: [a for a in payload[field] if a.casefold() not in gone] for field in ("to", "cc", "bcc")}
+        if kept == {field: payload[field] for field in kept}:
+            continue
+        changed += 1
+        if any(kept.values()):
+            job.args = [{**payload, **kept}]
+            job.save(update_fields=["args"])
+        else:
+            job.delete()
+    return changed
 
 
 class QueuedEmailBackend(BaseEmailBackend):

@@ -41,6 +41,9 @@ Erasure (``erase_account``), decided item by item:
   (with its expertise and declaration of interests), conflicts of interest
   (their reasons are personal statements), invitations to co-sign that they
   had not signed, and their place among the experts of counselling cases.
+- **Withdrawn**: emails to their addresses still in the outbox (queued,
+  being retried or failed): the address is taken out of each, and a message
+  left with no recipient is deleted, so nothing is sent to them afterwards.
 - **Closed**: their open assignments are cancelled, so the questions go back to
   the triage queue.
 - **Blanked**: their name as the actor of other people's notifications
@@ -75,6 +78,7 @@ from django.utils.translation import gettext
 from portal.accounts.models import NotificationFrequency, User
 from portal.accounts.roles import Role
 from portal.errors import ServiceError
+from portal.mail import withdraw_messages_to
 
 # RFC 2606 reserves ".invalid": an address on it can never receive email.
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -526,8 +530,10 @@ def erase_account(*, user: User) -> User:
     _model("forum.BoardSignature").objects.filter(expert=user, signed_at__isnull=True).delete()
     _model("experts.CounsellingCase").experts.through.objects.filter(user=user).delete()
 
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
     for queryset in _deleted_with_account(user, EmailAddress, Authenticator):
         queryset.delete()
+    withdraw_messages_to(addresses)
 
     if name:
         user_notifications = _model("accounts.Notification").objects.exclude(recipient=user)

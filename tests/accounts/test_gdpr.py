@@ -6,6 +6,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,9 +23,13 @@ from portal.accounts import gdpr
 from portal.accounts.models import Notification, User
 from portal.accounts.roles import Role
 from portal.audit.models import Action, AuditEntry
+from portal.jobs import services as jobs
+from portal.jobs.models import Job
+from portal.mail import serialise_message
 from portal.metrics.models import ApiToken
 from portal.surveys.models import Answer as SurveyAnswer
 from portal.surveys.models import Invitation, Response
+from portal.tasks import deliver_email
 from tests.conftest import PERSONAS
 from tests.factories import (
     AnswerFactory,
@@ -395,6 +400,26 @@ def test_questions_and_answers_stay_attributed_to_a_former_member(member, member
     assert "Giulia Ferrari" not in page
     assert gettext_it("a former member") in page
     assert "Aggiungo un dettaglio sul dispositivo." in page
+
+
+def test_erasure_withdraws_the_unsent_emails_to_the_person(member, member_client, other_member):
+    def queue(to, cc=(), *, status=Job.Status.QUEUED):
+        message = serialise_message(mail.EmailMessage("Avviso", "Testo", None, to, cc=list(cc)))
+        job = jobs.enqueue_many(deliver_email, [(message,)], private=True)[0]
+        Job.objects.filter(pk=job.pk).update(status=status)
+        return job.pk
+
+    queued = queue([member.email])
+    failed = queue([member.email.upper()], status=Job.Status.FAILED)
+    shared = queue([other_member.email], cc=[member.email])
+    someone_elses = queue([other_member.email])
+
+    _erase(member_client)
+
+    assert not Job.objects.filter(pk__in=[queued, failed]).exists()
+    assert Job.objects.get(pk=shared).args[0]["to"] == [other_member.email]
+    assert Job.objects.get(pk=shared).args[0]["cc"] == []
+    assert Job.objects.get(pk=someone_elses).args[0]["to"] == [other_member.email]
 
 
 def test_erasure_deletes_what_only_served_the_person(member, member_client, other_member):
