@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Job(models.Model):
@@ -17,7 +18,7 @@ class Job(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("background job", "Failed")
 
     task = models.CharField(_("task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, encoder=DjangoJSONEncoder)
