@@ -53,7 +53,11 @@ RUN python manage.py compilemessages --ignore=.venv \
 # ---------------------------------------------------------------------------
 FROM base AS runtime
 
-ENV PYTHONDONTWRITEBYTECODE=1
+# At most two malloc arenas per process: glibc otherwise gives each gunicorn
+# thread arenas of its own, which fragment and hold memory the process no
+# longer uses (in the load test, workers held less and grew less with two).
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    MALLOC_ARENA_MAX=2
 
 # WeasyPrint's libraries for Debian (Pango with its FreeType/fontconfig backend,
 # HarfBuzz subsetting for embedded fonts) and a fallback font family; the

@@ -86,6 +86,7 @@ def _server_environment(database: str, work_dir: Path, redis_url: str, *, cold: 
         "DB_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "PAGE_CACHE_SECONDS": "0" if cold else "60",
+        "MALLOC_ARENA_MAX": "2",  # as the Dockerfile
     }
 
 

@@ -250,6 +250,16 @@ def _sample(gunicorn: int) -> dict[str, int]:
     return sample
 
 
+def _every_five_minutes(series: list[tuple[float, int]]) -> dict[int, float]:
+    """MiB by minute: the first sample at or after each five-minute mark."""
+    marks = {}
+    for t, rss in series:
+        minute = int(t // 300) * 5
+        if minute and minute not in marks:
+            marks[minute] = round(rss / 1024, 1)
+    return marks
+
+
 def _memory_report(samples: list[tuple[float, dict[str, int]]], warm_up: float) -> list[dict]:
     """Per process: its baseline (first sample after the warm-up), its last sample, growth and maximum."""
     after = [(t, sample) for t, sample in samples if t >= warm_up] or samples[-1:]
@@ -270,7 +280,7 @@ def _memory_report(samples: list[tuple[float, dict[str, int]]], warm_up: float) 
                 "growth": (last - baseline) / baseline if baseline else 0.0,
                 "max_mib": max(rss for _, rss in series) / 1024,
                 # Every five minutes: a leak keeps climbing, a warm-up levels off.
-                "every_5_min_mib": [round(rss / 1024, 1) for t, rss in series if round(t) % 300 < 10],
+                "every_5_min_mib": _every_five_minutes(series),
             }
         )
     return report
@@ -358,8 +368,9 @@ def _print_summary(
                 f"| {row['end_mib']:.1f} (at {row['end_at_s']} s) | {row['growth']:+.1%} | {row['max_mib']:.1f} |"
             )
     for row in memory:
-        if "every_5_min_mib" in row:
-            print(f"{row['process']}, every 5 minutes (MiB): {', '.join(map(str, row['every_5_min_mib']))}")
+        if row.get("every_5_min_mib"):
+            marks = ", ".join(f"{minute} min {mib}" for minute, mib in row["every_5_min_mib"].items())
+            print(f"{row['process']}, every 5 minutes (MiB): {marks}")
     print(
         "\nWrites in the database: "
         + ", ".join(f"{kind} +{count} (locust: {writes['locust'][kind]})" for kind, count in writes["database"].items())
