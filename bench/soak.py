@@ -43,13 +43,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.dataset import _server_parts  # noqa: E402
 from bench.load import (  # noqa: E402
     DEFAULT_SERVER,
     _database_beside,
@@ -96,8 +97,8 @@ def _copy_database(source: str, target: str) -> None:
     """``target`` as a fresh copy of ``source`` (a file copy: seconds, not the data set's minutes)."""
     import psycopg
 
-    server = urlsplit(source)._replace(path="/postgres").geturl()
-    name, copy = urlsplit(source).path.lstrip("/"), urlsplit(target).path.lstrip("/")
+    server, name = _server_parts(source)
+    copy = _server_parts(target)[1]
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
         try:
@@ -109,9 +110,9 @@ def _copy_database(source: str, target: str) -> None:
 def _drop_database(url: str) -> None:
     import psycopg
 
-    server = urlsplit(url)._replace(path="/postgres").geturl()
+    server, name = _server_parts(url)
     with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- the plan: accounts with sessions, pages, questions ---------------------
@@ -128,7 +129,7 @@ def _plan(*, users: int, accounts_per_user: int, seed: int = 2026) -> dict:
 
     from bench.routes import client_for, hot_routes
     from experts.models import Clinic, ExpertProfile
-    from forum.models import Answer, Comment, ConflictOfInterest, Question
+    from forum.models import ConflictOfInterest, Question
     from portal.accounts.models import User
     from portal.accounts.roles import Role
 
@@ -200,15 +201,12 @@ def _plan(*, users: int, accounts_per_user: int, seed: int = 2026) -> dict:
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         "accounts_per_user": accounts_per_user,
         # For the check that the writes are in the database.
-        "counts_before": {
-            "questions": Question.objects.count(),
-            "answers": Answer.objects.count(),
-            "comments": Comment.objects.count(),
-        },
+        "counts_before": _forum_counts(),
     }
 
 
-def _written() -> dict[str, int]:
+def _forum_counts() -> dict[str, int]:
+    """Questions, answers and comments in the database."""
     from django.db import connections
 
     from forum.models import Answer, Comment, Question
@@ -327,10 +325,7 @@ def _summary(results: list[list], seconds: float) -> dict:
             name: {**_latency([row[2] for row in rows]), "failures": sum(1 for row in rows if row[4])}
             for name, rows in sorted(by_name.items())
         },
-        "failure_reasons": {
-            reason: sum(1 for row in failures if f"{row[1]}: {row[3]} {row[4]}" == reason)
-            for reason in sorted({f"{row[1]}: {row[3]} {row[4]}" for row in failures})
-        },
+        "failure_reasons": dict(sorted(Counter(f"{row[1]}: {row[3]} {row[4]}" for row in failures).items())),
     }
 
 
@@ -463,13 +458,11 @@ def main() -> int:
     subprocess.run([*command, "--keep"], check=True, stdout=sys.stderr)  # noqa: S603
     database = source
     if not (args.in_place or args.smoke):
-        database = _database_beside(source, urlsplit(source).path.lstrip("/") + "_soak")
+        copy = f"{_server_parts(source)[1]}_soak"
+        database = _database_beside(source, copy)
         started = time.monotonic()
         _copy_database(source, database)
-        print(
-            f"Copied the data set to {urlsplit(database).path.lstrip('/')} in {time.monotonic() - started:.0f} s",
-            file=sys.stderr,
-        )
+        print(f"Copied the data set to {copy} in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
     work_dir = Path(tempfile.mkdtemp(prefix="ctcc-bench-soak-"))
     redis, redis_url = _start_redis(work_dir)
@@ -520,7 +513,7 @@ def main() -> int:
         _stop(worker)  # its queue drained or not, the web's writes are committed
         worker = None
         results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
-        after = _written()
+        after = _forum_counts()
     finally:
         _stop(worker)
         _stop(gunicorn)
