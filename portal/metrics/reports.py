@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, jobs
+from portal import audit
 from portal.accounts.models import User
 from portal.accounts.roles import Capability
 from portal.audit.models import Action as AuditAction
@@ -160,13 +160,13 @@ def create_due_reports(today: date | None = None) -> list[Report]:
 def _queue_render(report_id: int) -> None:
     from portal.metrics.tasks import render_report
 
-    jobs.enqueue(render_report, report_id)
+    job_services.enqueue(render_report, report_id)
 
 
 def _queue_announcement(report_id: int) -> None:
     from portal.metrics.tasks import announce_report
 
-    jobs.enqueue(announce_report, report_id)
+    job_services.enqueue(announce_report, report_id)
 
 
 # Producing the PDF (the worker's task).
