@@ -13,11 +13,14 @@ whatever the id, and show nothing either. Lists, search, the feed and the
 similar-questions fragment leave the object out.
 
 Each object carries its own made-up word, so that a test names exactly what leaked.
+No word may be a name the factories can draw: "Calcedonio", an Italian first
+name, once came back as a user's name and read as a leak.
 """
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from faker.providers.person.it_IT import Provider as ItalianNames
 
 from experts.models import CounsellingMeeting, FacilitatedInvestigation, Introduction, StageChange
 from forum import services as forum_services
@@ -59,7 +62,7 @@ COMMENT_WORD = "Pervincola"
 FILE_WORD = "Zirconiale"
 CASE_WORD = "Ondivaga"
 MEETING_WORD = "Tamericeto"
-INTRODUCTION_WORD = "Calcedonio"
+INTRODUCTION_WORD = "Calcedonite"
 FEASIBILITY_WORD = "Brugnolina"
 INVESTIGATION_WORD = "Ginestrello"
 RESPONSE_WORD = "Lentiscoso"
@@ -78,6 +81,11 @@ ALL_WORDS = [
     RESPONSE_WORD,
     DRAFT_WORD,
 ]
+
+
+def test_no_made_up_word_is_a_name_the_factories_draw():
+    names = set(ItalianNames.first_names) | set(ItalianNames.last_names)
+    assert [word for word in [*ALL_WORDS, TOKEN_WORD] if word in names] == []
 
 
 def body(response) -> str:
