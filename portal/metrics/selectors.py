@@ -347,7 +347,8 @@ def _experts_activity(period: Period) -> list[list]:
     for row in assignments:
         activity[row["expert_id"]][2 if row["status"] == Assignment.Status.ANSWERED else 3] = row["n"]
         names[row["expert_id"]] = row["expert__full_name"]
-    rows = [[names.get(pk, "?"), *counts] for pk, counts in activity.items()]
+    # An erased expert's co-signatures and assignments stay on record, without a name.
+    rows = [[names[pk] or gettext("A former expert"), *counts] for pk, counts in activity.items()]
     return sorted(rows, key=lambda row: (-row[1], -row[2], -row[3], row[0]))
 
 

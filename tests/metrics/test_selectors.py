@@ -17,6 +17,7 @@ from experts.calendar import working_time_between
 from experts.models import InvestigationStage, StageChange
 from forum import services as forum_services
 from forum.models import Assignment, BoardSignature, Question
+from portal.accounts import gdpr
 from portal.metrics.models import DailyPageViews, DailyTraffic, PageKind
 from portal.metrics.periods import Period
 from portal.metrics.selectors import FIGURE_KEYS, Figure, overview
@@ -381,6 +382,17 @@ def test_experts_activity():
     assert ["Bruno Villa", 1, 0, 0, 0] in rows
     assert ["Carla Neri", 0, signed["Carla Neri"], 1, 1] in rows
     assert signed["Anna Colombo"] + signed["Carla Neri"] == BoardSignature.objects.filter(answer=board).count()
+
+
+def test_an_erased_experts_activity_stays_counted_under_a_neutral_label():
+    erased = ExpertFactory(full_name="Dario Fontana")
+    answered = AssignmentFactory(expert=erased)
+    Assignment.objects.filter(pk=answered.pk).update(status=Assignment.Status.ANSWERED, closed_at=at(3, 12))
+    gdpr.erase_account(user=erased)
+
+    rows = overview(MARCH).tables["experts_activity"].rows
+
+    assert rows == [["A former expert", 0, 0, 1, 0]]
 
 
 # Queries
