@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "portal.jobs"
     label = "jobs"
-    verbose_name = _("Background jobs")
+    verbose_name = _("Background processing")
