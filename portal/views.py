@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from experts.models import Topic
 from portal.accounts import services as account_services
@@ -13,6 +13,7 @@ from portal.accounts.forms import LanguageForm
 from portal.pagecache import cached_page
 
 
+@require_GET
 @cached_page
 def home(request):
     return render(request, "portal/home.html", {"topics": Topic.objects.active()})
@@ -24,10 +25,12 @@ def _document(request, name: str, context: dict | None = None):
     return render(request, f"portal/{name}.{language}.html", context)
 
 
+@require_GET
 def privacy(request):
     return _document(request, "privacy", {"privacy_email": settings.CENTRE_PRIVACY_EMAIL})
 
 
+@require_GET
 def accessibility(request):
     return _document(request, "accessibility")
 
@@ -57,6 +60,8 @@ def switch_language(request):
     return response
 
 
+# HEAD too: load balancers and uptime monitors probe with it.
+@require_safe
 @never_cache
 def healthz(request):
     """Liveness and database reachability for the container health checks."""

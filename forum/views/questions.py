@@ -363,6 +363,7 @@ def set_hidden(request, pk: int):
     return redirect(question)
 
 
+@require_GET
 @capability_required(Capability.MODERATE)
 def history(request, pk: int):
     question = get_question_for_user(request.user, pk)

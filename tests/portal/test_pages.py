@@ -128,6 +128,11 @@ def test_health_check_answers_without_redirect(anonymous_client):
     assert response.content == b"ok"
 
 
+def test_health_check_answers_a_probes_head_and_refuses_a_post(anonymous_client):
+    assert anonymous_client.head(reverse("healthz")).status_code == 200
+    assert anonymous_client.post(reverse("healthz")).status_code == 405
+
+
 def test_request_for_an_unknown_host_is_a_400_not_a_500(anonymous_client):
     response = anonymous_client.get(reverse("home"), headers={"host": "evil.example.com"})
 
