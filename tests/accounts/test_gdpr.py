@@ -283,6 +283,13 @@ def test_delete_page_says_what_happens_and_asks_for_the_password(member, member_
     assert 'autocomplete="current-password"' in page
 
 
+def test_delete_page_says_the_audit_log_keeps_names_and_links_the_privacy_notice(member_client):
+    page = member_client.get(DELETE).content.decode()  # Italian, the default
+
+    assert "Il registro delle attività del personale e degli amministratori conserva i nomi" in page
+    assert f'<a href="{reverse("privacy")}">informativa sulla privacy</a>' in page
+
+
 def test_wrong_password_erases_nothing(member, member_client):
     question = QuestionFactory(author=member)
 
