@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from experts import services
 from experts.filters import CounsellingCaseFilter, FundedProjectFilter
@@ -37,7 +37,7 @@ def _listed_profiles():
     )
 
 
-@require_GET
+@require_safe
 def board(request):
     """The public board page: experts by sector, filterable by topic."""
     topics = list(Topic.objects.active())
@@ -61,7 +61,7 @@ def board(request):
     )
 
 
-@require_GET
+@require_safe
 def profile(request, pk: int):
     expert = _listed_profiles().filter(pk=pk).first()
     if expert is None:
@@ -108,7 +108,7 @@ def _paginate(request, queryset):
     return page, query.urlencode()
 
 
-@require_GET
+@require_safe
 def project_list(request):
     """The public registry of projects funded by the regional ERDF programme."""
     # Always bound: with no parameters it is valid and lists every project.
@@ -129,7 +129,7 @@ def project_list(request):
     )
 
 
-@require_GET
+@require_safe
 def project_detail(request, pk: int):
     project = get_object_or_404(FundedProject, pk=pk)
     return render(request, "experts/counselling/project_detail.html", project_page(user=request.user, project=project))
@@ -174,7 +174,7 @@ def request_counselling(request, pk: int):
     return render(request, "experts/counselling/request.html", {"form": form, "project": project})
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def case_list(request):
     """The cases the user may see: all for the board and staff, their
@@ -204,7 +204,7 @@ def _render_case(request, case: CounsellingCase, *, status: int = 200, **forms):
     return render(request, "experts/counselling/case_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def case_detail(request, pk: int):
     return _render_case(request, get_case_for_user(request.user, pk))

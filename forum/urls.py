@@ -1,5 +1,5 @@
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from forum.feeds import ForumFeed
 from forum.views import board, questions
@@ -11,7 +11,7 @@ urlpatterns = [
     path("ask/", questions.ask, name="ask"),
     path("similar/", questions.similar, name="similar"),
     path("preview/", questions.preview, name="preview"),
-    path("feed/", require_GET(ForumFeed()), name="feed"),
+    path("feed/", require_safe(ForumFeed()), name="feed"),
     path("faq/", questions.faq, name="faq"),
     path("faq/new/", questions.faq_edit, name="faq_new"),
     path("faq/<int:pk>/edit/", questions.faq_edit, name="faq_edit"),

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from guidelines import views
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.current, name="current"),
     re_path(r"^(?P<number>[0-9]{1,3}\.[0-9]{1,3})/$", views.version_detail, name="version"),
     path("versions/", views.version_list, name="versions"),
-    path("feed/", require_GET(views.ReleasesFeed()), name="feed"),
+    path("feed/", require_safe(views.ReleasesFeed()), name="feed"),
     path("compare/", views.comparison, name="compare"),
     path("subscription/", views.subscription, name="subscription"),
     path("draft/", views.draft, name="draft"),

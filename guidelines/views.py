@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from guidelines import selectors, services
 from guidelines.compare import compare_versions
@@ -57,7 +57,7 @@ def _throttled(request):
 # Reading.
 
 
-@require_GET
+@require_safe
 @cached_page
 def current(request):
     version = selectors.current_version()
@@ -68,7 +68,7 @@ def current(request):
     return _version_page(request, version, current=version)
 
 
-@require_GET
+@require_safe
 @cached_page
 def version_detail(request, number: str):
     version = selectors.version_by_number(number)
@@ -105,7 +105,7 @@ def _subscribed(user) -> bool:
     return user.is_authenticated and hasattr(user, "guidelines_subscription")
 
 
-@require_GET
+@require_safe
 def version_list(request):
     versions = list(selectors.published_versions())
     language = translation.get_language()[:2]
@@ -157,7 +157,7 @@ class ReleasesFeed(Feed):
         return str(_("The board of experts"))
 
 
-@require_GET
+@require_safe
 @cached_page
 def comparison(request):
     """Two versions side by side in time: ``?from=1.0&to=1.1``; the board may
@@ -230,7 +230,7 @@ def subscription(request):
 # The draft and its review.
 
 
-@require_GET
+@require_safe
 @allowed_if(can_see_draft)
 def draft(request):
     version = services.get_or_create_draft()
@@ -544,7 +544,7 @@ def _rendition_for(request, pk: int) -> Rendition:
     return rendition
 
 
-@require_GET
+@require_safe
 def pdf_status(request, pk: int):
     """The state of a PDF: a page that polls itself, or JSON for its script."""
     rendition = _rendition_for(request, pk)
@@ -558,7 +558,7 @@ def pdf_status(request, pk: int):
     return render(request, "guidelines/pdf_status.html", {"rendition": rendition, "download": download})
 
 
-@require_GET
+@require_safe
 def pdf_download(request, pk: int):
     rendition = _rendition_for(request, pk)
     if not rendition.is_ready or not rendition.file:

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from experts.models import Topic
 from portal.accounts import services as account_services
@@ -13,7 +13,7 @@ from portal.accounts.forms import LanguageForm
 from portal.pagecache import cached_page
 
 
-@require_GET
+@require_safe
 @cached_page
 def home(request):
     return render(request, "portal/home.html", {"topics": Topic.objects.active()})
@@ -25,12 +25,12 @@ def _document(request, name: str, context: dict | None = None):
     return render(request, f"portal/{name}.{language}.html", context)
 
 
-@require_GET
+@require_safe
 def privacy(request):
     return _document(request, "privacy", {"privacy_email": settings.CENTRE_PRIVACY_EMAIL})
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return _document(request, "accessibility")
 
@@ -60,7 +60,6 @@ def switch_language(request):
     return response
 
 
-# HEAD too: load balancers and uptime monitors probe with it.
 @require_safe
 @never_cache
 def healthz(request):

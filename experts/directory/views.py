@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from experts.directory import services
 from experts.directory.filters import ClinicFilter
@@ -27,7 +27,7 @@ PAGE_SIZE = 20
 staff_only = capability_required(Capability.MANAGE_DIRECTORY)
 
 
-@require_GET
+@require_safe
 @cached_page
 def clinic_list(request):
     """The public directory: listed clinics (all of them for staff), searched and filtered."""
@@ -49,7 +49,7 @@ def clinic_list(request):
     )
 
 
-@require_GET
+@require_safe
 def clinic_detail(request, pk: int):
     clinic = get_clinic_for_user(request.user, pk)
     context = clinic_page(user=request.user, clinic=clinic, history_page=request.GET.get("history_page"))

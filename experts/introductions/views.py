@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from experts.introductions import services
 from experts.introductions.forms import (
@@ -103,7 +103,7 @@ def introduction_new(request):
     return render(request, "experts/introductions/introduction_form.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def introduction_list(request):
     """All introductions for the board and staff; members their organisation's."""
@@ -147,7 +147,7 @@ def _render_introduction(request, introduction: Introduction, *, status: int = 2
     return render(request, "experts/introductions/introduction_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def introduction_detail(request, pk: int):
     return _render_introduction(request, get_introduction_for_user(request.user, pk))
@@ -298,7 +298,7 @@ def feasibility_answer(request, token: str):
 # Facilitated investigations
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def investigation_list(request):
     """All facilitated investigations for the board and staff; members those their organisation sponsors."""
@@ -373,7 +373,7 @@ def _render_investigation(request, investigation: FacilitatedInvestigation, *, s
     return render(request, "experts/introductions/investigation_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def investigation_detail(request, pk: int):
     return _render_investigation(request, get_investigation_for_user(request.user, pk))

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from forum import services
 from forum.forms import AssignForm, ReasonForm
@@ -21,7 +21,7 @@ from portal.pagecache import cached_page
 from portal.shortcuts import run_service, safe_next
 
 
-@require_GET
+@require_safe
 @capability_required(Capability.ANSWER_QUESTIONS)
 @cached_page
 def expert_home(request):
@@ -30,7 +30,7 @@ def expert_home(request):
     return render(request, "forum/board/expert_dashboard.html", context)
 
 
-@require_GET
+@require_safe
 @capability_required(Capability.TRIAGE_QUESTIONS)
 def triage(request):
     context = board_dashboard(

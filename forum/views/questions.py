@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from forum import services
 from forum.filters import QuestionFilter, SearchPaginator
@@ -46,7 +46,7 @@ def _posted_answer(request, question):
     return get_answer_for_user(request.user, question, answer_pk)
 
 
-@require_GET
+@require_safe
 @cached_page
 def question_list(request):
     questions = Question.objects.visible_to(request.user).select_related("author", "organisation")
@@ -64,7 +64,7 @@ def question_list(request):
     )
 
 
-@require_GET
+@require_safe
 @cached_page
 def question_detail(request, pk: int):
     question = get_question_for_user(request.user, pk)
@@ -116,7 +116,7 @@ def edit_question(request, pk: int):
     return render(request, "forum/edit.html", {"form": form, "question": question, "title": _("Edit the question")})
 
 
-@require_GET
+@require_safe
 def similar(request):
     """Similar questions while a title is typed (a fragment for forum.js)."""
     questions = similar_questions(user=request.user, title=search_text(request.GET.get("title", "")))
@@ -131,7 +131,7 @@ def preview(request):
     return HttpResponse(render_markdown(request.POST.get("body", "")[:30_000]))
 
 
-@require_GET
+@require_safe
 def attachment(request, pk: int, attachment_pk: int):
     """Files are served only through the question's visibility, never from a public URL."""
     item = get_attachment_for_user(request.user, pk, attachment_pk)
@@ -363,7 +363,7 @@ def set_hidden(request, pk: int):
     return redirect(question)
 
 
-@require_GET
+@require_safe
 @capability_required(Capability.MODERATE)
 def history(request, pk: int):
     question = get_question_for_user(request.user, pk)
@@ -385,7 +385,7 @@ def moderation(request):
 # FAQ
 
 
-@require_GET
+@require_safe
 @cached_page
 def faq(request):
     search = search_text(request.GET.get("q", ""))

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts import gdpr, services
 from portal.accounts.forms import AccountErasureForm, ProfileForm
@@ -18,7 +18,7 @@ from portal.accounts.roles import Capability, user_can
 from portal.shortcuts import id_or_none, run_service, throttled
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def dashboard(request):
     return render(
@@ -68,7 +68,7 @@ def profile(request):
     )
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def notifications(request):
     items = request.user.notifications.all()
@@ -86,7 +86,7 @@ def mark_notifications_read(request):
     )
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def personal_data_export(request):
     """All the signed-in user's personal data, as a JSON download."""

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.accounts.permissions import allowed_if
 from portal.audit.filters import AuditEntryFilter
@@ -14,7 +14,7 @@ PAGE_SIZE = 50
 
 
 @never_cache
-@require_GET
+@require_safe
 @allowed_if(can_view_audit_log)
 def audit_log(request):
     """The entries, newest first, filtered by who, what and when."""

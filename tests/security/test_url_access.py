@@ -373,7 +373,7 @@ def _request(world, persona: str, method: str, url: str, data: dict):
     # Every request in a savepoint rolled back after it: a POST changes nothing the next one sees.
     with transaction.atomic():
         post = {**data, "csrfmiddlewaretoken": CSRF_TOKEN}
-        response = client.get(url) if method == "GET" else client.post(url, post)
+        response = client.post(url, post) if method == "POST" else client.generic(method, url)
         transaction.set_rollback(True)
     return response
 
@@ -411,6 +411,23 @@ def test_url_answers_each_persona_as_its_rule_says(world, url_name, method):
             wrong[persona] = f"{found}, expected {' or '.join(sorted(wanted))}"
 
     assert wrong == {}, f"{method} {url}"
+
+
+READ_ONLY = [name for name, entry in ACCESS.items() if entry.methods == "GET"]
+
+
+@pytest.mark.parametrize("url_name", READ_ONLY)
+def test_a_read_only_url_answers_head_as_it_answers_get(world, url_name):
+    # HTTP requires HEAD wherever GET is served (RFC 9110, 9.1): link checkers,
+    # feed readers and health probes use it.
+    entry = ACCESS[url_name]
+    url = _url(world, url_name, entry)
+    persona = next((p for p in PERSONAS if str(entry.expected[p]) == OK), ANONYMOUS)
+
+    get = _outcome(_request(world, persona, "GET", url, entry.data), url)
+    head = _outcome(_request(world, persona, "HEAD", url, entry.data), url)
+
+    assert head == get, f"HEAD {url} as {persona}"
 
 
 def _acceptable(entry: Entry, persona: str, method: str) -> set[str]:

@@ -5,7 +5,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability, user_can
@@ -46,7 +46,7 @@ SECTIONS = (
 )
 
 
-@require_GET
+@require_safe
 @may_view_metrics
 @cached_page(scopes=(CONTENT, TRAFFIC))
 def dashboard(request):
@@ -80,7 +80,7 @@ def dashboard(request):
     )
 
 
-@require_GET
+@require_safe
 @may_view_metrics
 def export(request, metric: str, extension: str):
     """One metric (or, as JSON, all of them) for ``?start=&end=``, from the same selectors as the page."""

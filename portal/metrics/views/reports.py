@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from experts.forms import DateInput
 from portal.accounts.permissions import capability_required
@@ -79,7 +79,7 @@ def _render_list(request, form: ReportRequestForm, *, status: int = 200):
     )
 
 
-@require_GET
+@require_safe
 @may_view_metrics
 def report_list(request):
     return _render_list(request, ReportRequestForm(today=timezone.localdate()))
@@ -106,7 +106,7 @@ def request_report(request):
     return redirect("metrics:report", pk=made[0].pk)
 
 
-@require_GET
+@require_safe
 @may_view_metrics
 def report_status(request, pk: int):
     """The state of a report: a page that polls itself, or JSON for its script."""
@@ -125,7 +125,7 @@ def report_status(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @may_view_metrics
 def report_download(request, pk: int):
     """The PDF, through this view only: the media folder is not served."""

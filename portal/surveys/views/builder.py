@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
@@ -30,7 +30,7 @@ def _frozen(request, survey):
     return redirect(survey)
 
 
-@require_GET
+@require_safe
 @runner_only
 def survey_list(request):
     page = Paginator(selectors.survey_list(), 25).get_page(request.GET.get("page"))
@@ -55,7 +55,7 @@ def survey_new(request):
     return render(request, "surveys/survey_form.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @runner_only
 def survey_detail(request, pk: int):
     survey = get_survey_for_runner(pk)
@@ -213,7 +213,7 @@ def survey_remind(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @runner_only
 def survey_preview(request, pk: int):
     survey = get_survey_for_runner(pk)

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from experts.models.introductions import hash_token
 from portal.accounts.permissions import signed_in_area
@@ -42,7 +42,7 @@ def _private(view):
     return wrapped
 
 
-@require_GET
+@require_safe
 @signed_in_area
 def my_surveys(request):
     return render(
@@ -173,7 +173,7 @@ def _answer(
     )
 
 
-@require_GET
+@require_safe
 def thanks(request, pk: int):
     survey = Survey.objects.published().filter(pk=pk).first()
     if survey is None:

@@ -5,7 +5,7 @@ import csv
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.surveys import selectors
 from portal.surveys.models import Question
@@ -15,7 +15,7 @@ from portal.surveys.views.builder import runner_only
 TEXTS_SHOWN = 10
 
 
-@require_GET
+@require_safe
 @runner_only
 def results(request, pk: int):
     survey = get_survey_for_runner(pk)
@@ -30,7 +30,7 @@ def results(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 @runner_only
 def text_answers(request, pk: int, question_pk: int):
     survey = get_survey_for_runner(pk)
@@ -39,7 +39,7 @@ def text_answers(request, pk: int, question_pk: int):
     return render(request, "surveys/texts.html", {"survey": survey, "question": question, "page": page})
 
 
-@require_GET
+@require_safe
 @runner_only
 def export_csv(request, pk: int):
     survey = get_survey_for_runner(pk)
