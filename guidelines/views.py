@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from guidelines import selectors, services
 from guidelines.compare import compare_versions
@@ -41,7 +41,7 @@ from portal.accounts.permissions import allowed_if, signed_in_area
 from portal.accounts.roles import Capability
 from portal.markdown import render_markdown
 from portal.pagecache import cached_page
-from portal.shortcuts import id_or_none, run_service, safe_next, throttled
+from portal.shortcuts import id_or_none, require_form_methods, run_service, safe_next, throttled
 
 
 def _document_language(request) -> str:
@@ -265,7 +265,7 @@ def _back_to(section: Section) -> str:
     return f"{reverse('guidelines:draft')}#s-{section.key}"
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_edit_draft)
 def edit_section(request, pk: int):
     section = _draft_section(pk)
@@ -291,7 +291,7 @@ def edit_section(request, pk: int):
     return render(request, "guidelines/section_form.html", {"form": form, "references": references, "section": section})
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_edit_draft)
 def add_section(request):
     after = None
@@ -326,7 +326,7 @@ def move_section(request, pk: int):
     return redirect(_back_to(section))
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_edit_draft)
 def delete_section(request, pk: int):
     section = _draft_section(pk)
@@ -339,7 +339,7 @@ def delete_section(request, pk: int):
     return render(request, "guidelines/section_delete.html", {"section": section})
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_edit_draft)
 def edit_title(request):
     version = services.get_or_create_draft()
@@ -419,7 +419,7 @@ def mark_reviewed(request, pk: int):
     return redirect(_back_to(section))
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_manage_review)
 def review(request):
     """Submit the draft for review; see who has reviewed which sections."""
@@ -455,7 +455,7 @@ def review(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_publish)
 def publish(request):
     version = services.get_or_create_draft()
@@ -487,7 +487,7 @@ def publish(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(can_publish)
 def editors(request):
     form = EditorForm(request.POST if request.method == "POST" and "expert" in request.POST else None)

@@ -6,8 +6,13 @@ from collections.abc import Callable
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
 from portal.errors import ServiceError
+
+# A form's view: its page (GET, and HEAD, which HTTP requires wherever GET is
+# served) and its submission. Read-only views use Django's ``require_safe``.
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def run_service(request, action: Callable, success_message: str | None = None, *, form=None) -> bool:

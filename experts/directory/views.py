@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from experts.directory import services
 from experts.directory.filters import ClinicFilter
@@ -20,7 +20,7 @@ from experts.models import Clinic, ClinicalPopulation, ClinicContact, Department
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
 from portal.pagecache import cached_page
-from portal.shortcuts import run_service
+from portal.shortcuts import require_form_methods, run_service
 
 PAGE_SIZE = 20
 
@@ -56,7 +56,7 @@ def clinic_detail(request, pk: int):
     return render(request, "experts/directory/clinic_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def clinic_edit(request, pk: int | None = None):
     """Add a clinic (without ``pk``) or edit one."""
@@ -95,7 +95,7 @@ def _confirm_delete(request, *, clinic: Clinic, question: str, delete: Callable,
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def clinic_delete(request, pk: int):
     clinic = get_clinic_for_user(request.user, pk)
@@ -122,7 +122,7 @@ def _edit_part(request, *, clinic: Clinic, form, title: str, save: Callable, suc
     return render(request, "experts/directory/part_form.html", {"form": form, "clinic": clinic, "title": title})
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def department_edit(request, pk: int, item: int | None = None):
     clinic = get_clinic_for_user(request.user, pk)
@@ -141,7 +141,7 @@ def department_edit(request, pk: int, item: int | None = None):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def department_delete(request, pk: int, item: int):
     clinic = get_clinic_for_user(request.user, pk)
@@ -157,7 +157,7 @@ def department_delete(request, pk: int, item: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def population_edit(request, pk: int, item: int | None = None):
     clinic = get_clinic_for_user(request.user, pk)
@@ -176,7 +176,7 @@ def population_edit(request, pk: int, item: int | None = None):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def population_delete(request, pk: int, item: int):
     clinic = get_clinic_for_user(request.user, pk)
@@ -191,7 +191,7 @@ def population_delete(request, pk: int, item: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def contact_edit(request, pk: int, item: int | None = None):
     clinic = get_clinic_for_user(request.user, pk)
@@ -212,7 +212,7 @@ def contact_edit(request, pk: int, item: int | None = None):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @staff_only
 def contact_delete(request, pk: int, item: int):
     clinic = get_clinic_for_user(request.user, pk)

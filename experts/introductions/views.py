@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from experts.introductions import services
 from experts.introductions.forms import (
@@ -51,7 +51,7 @@ from experts.introductions.selectors import (
 from experts.models import Clinic, FacilitatedInvestigation, Introduction, InvestigationStage
 from portal.accounts.permissions import capability_required, signed_in_area
 from portal.accounts.roles import Capability
-from portal.shortcuts import id_or_none, run_service
+from portal.shortcuts import id_or_none, require_form_methods, run_service
 
 PAGE_SIZE = 20
 
@@ -262,7 +262,7 @@ def _link_language(request, feasibility_request) -> str | None:
 # could answer directly. And the page's "no-referrer" policy makes browsers
 # send "Origin: null" with its POST, which the CSRF check would refuse.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @_private
 def feasibility_answer(request, token: str):
     """A clinic contact answers the board's feasibility request, once, without an account."""

@@ -6,12 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from portal.accounts.permissions import allowed_if
 from portal.metrics import tokens
 from portal.metrics.models import ApiToken
-from portal.shortcuts import run_service, throttled
+from portal.shortcuts import require_form_methods, run_service, throttled
 
 
 class TokenForm(forms.Form):
@@ -29,7 +28,7 @@ def _token_list(user):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(tokens.may_hold_api_tokens)
 def api_tokens(request):
     """The administrator's tokens and a form for a new one. The new token is in
@@ -53,7 +52,7 @@ def api_tokens(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @allowed_if(tokens.may_hold_api_tokens)
 def revoke_api_token(request, pk: int):
     """Confirm, then revoke one of the administrator's own tokens (404 for others')."""

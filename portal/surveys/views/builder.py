@@ -5,11 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import capability_required
 from portal.accounts.roles import Capability
-from portal.shortcuts import run_service, throttled
+from portal.shortcuts import require_form_methods, run_service, throttled
 from portal.surveys import selectors, services
 from portal.surveys.forms import ClosingForm, QuestionForm, ResponseForm, SurveyForm
 from portal.surveys.models import Invitation, Question, Response
@@ -37,7 +37,7 @@ def survey_list(request):
     return render(request, "surveys/list.html", {"page": page})
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @runner_only
 def survey_new(request):
     form = SurveyForm(request.POST or None)
@@ -77,7 +77,7 @@ def survey_detail(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @runner_only
 def survey_edit(request, pk: int):
     survey = get_survey_for_runner(pk)
@@ -104,7 +104,7 @@ def _question(survey, question_pk: int) -> Question:
     return get_object_or_404(Question.objects.prefetch_related("options"), pk=question_pk, survey=survey)
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @runner_only
 def question_new(request, pk: int):
     survey = get_survey_for_runner(pk)
@@ -124,7 +124,7 @@ def question_new(request, pk: int):
     return render(request, "surveys/question_form.html", {"form": form, "survey": survey})
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @runner_only
 def question_edit(request, pk: int, question_pk: int):
     survey = get_survey_for_runner(pk)
@@ -159,7 +159,7 @@ def question_move(request, pk: int, question_pk: int):
     return redirect(f"{survey.get_absolute_url()}#q-{question.pk}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @runner_only
 def question_delete(request, pk: int, question_pk: int):
     survey = get_survey_for_runner(pk)

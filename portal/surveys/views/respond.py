@@ -14,11 +14,11 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from experts.models.introductions import hash_token
 from portal.accounts.permissions import signed_in_area
-from portal.shortcuts import run_service, throttled
+from portal.shortcuts import require_form_methods, run_service, throttled
 from portal.surveys import selectors, services
 from portal.surveys.forms import ResponseForm
 from portal.surveys.models import Audience, Survey
@@ -52,7 +52,7 @@ def my_surveys(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @signed_in_area
 def respond(request, pk: int):
     """A signed-in user of the audience answers."""
@@ -75,7 +75,7 @@ def respond(request, pk: int):
 # the page's "no-referrer" policy makes browsers send "Origin: null" with its
 # POST, which the CSRF check would refuse (as for the feasibility links).
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @_private
 def respond_invitation(request, token: str):
     """Anyone holding a personal invitation link answers, without signing in."""
@@ -106,7 +106,7 @@ def _link_language(request, invitation) -> str | None:
     return invitation.language
 
 
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 @_private
 def respond_public(request, key: str):
     """Anyone with a survey's public link answers; a resume key in the session finds their draft."""
